@@ -1,14 +1,17 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! HTML to clean article parts.
+//!
+//! - [`blocks`]: a DOM subtree → body blocks, images with captions, related links;
+//! - [`boilerplate`]: block-level rules that drop what is not the article (sources lines,
+//!   short URLs, copyright, donation appeals, share prompts) and lift bylines out of the text;
+//! - [`byline`]: authors, editors, datelines and dates written in the text;
+//! - [`outlet`]: which outlet a URL, domain or name belongs to.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod blocks;
+pub mod boilerplate;
+pub mod byline;
+pub mod classify;
+pub mod encoding;
+pub mod meta;
+pub mod outlet;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use blocks::{Fragment, fragment_from_html, walk};
