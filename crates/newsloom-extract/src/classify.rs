@@ -98,22 +98,39 @@ pub fn classify(s: &PageSignals) -> PageKind {
 /// URL or file path shapes that name index pages: `index.html` at a section root,
 /// `pageN/`, `page/N`, `/tag/…`, `/category/…`, `list_…`, `?page=N`.
 pub fn location_looks_like_list(loc: &str) -> bool {
-    let loc = loc.split(['?', '#']).next().unwrap_or(loc).to_ascii_lowercase();
+    let loc = loc
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(loc)
+        .to_ascii_lowercase();
     let query = loc.split_once('?').map(|(_, q)| q).unwrap_or("");
     let segments: Vec<&str> = loc.split(['/', '\\']).filter(|s| !s.is_empty()).collect();
-    let Some(last) = segments.last() else { return true };
-    let is_index_file = matches!(*last, "index.html" | "index.htm" | "index.shtml" | "default.html" | "default.aspx" | "index.php");
+    let Some(last) = segments.last() else {
+        return true;
+    };
+    let is_index_file = matches!(
+        *last,
+        "index.html" | "index.htm" | "index.shtml" | "default.html" | "default.aspx" | "index.php"
+    );
     let paged = segments.iter().any(|s| {
-        s.strip_prefix("page").is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-    }) || segments.windows(2).any(|w| matches!(w, [a, b] if *a == "page" && b.chars().all(|c| c.is_ascii_digit())));
-    let section = segments.iter().any(|s| matches!(*s, "tag" | "tags" | "category" | "categories" | "archive" | "archives" | "topics"))
-        || last.starts_with("list_")
+        s.strip_prefix("page")
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    }) || segments
+        .windows(2)
+        .any(|w| matches!(w, [a, b] if *a == "page" && b.chars().all(|c| c.is_ascii_digit())));
+    let section = segments.iter().any(|s| {
+        matches!(
+            *s,
+            "tag" | "tags" | "category" | "categories" | "archive" | "archives" | "topics"
+        )
+    }) || last.starts_with("list_")
         || last.starts_with("list-");
     // An `index.html` deep inside a dated path (`…/2024/11/05/slug/index.html`) is how
     // static sites publish single articles, so only treat index files as lists when the
     // path has no day component.
     let dated = segments.windows(3).any(|w| {
-        w.iter().all(|s| s.chars().all(|c| c.is_ascii_digit())) && w.first().is_some_and(|y| y.len() == 4)
+        w.iter().all(|s| s.chars().all(|c| c.is_ascii_digit()))
+            && w.first().is_some_and(|y| y.len() == 4)
     });
     paged || section || query.contains("page=") || (is_index_file && !dated)
 }
@@ -124,10 +141,21 @@ mod tests {
 
     #[test]
     fn list_locations() {
-        for loc in ["agora/index.html", "agora/page12/index.html", "https://x.com/tag/china/", "https://x.com/news/page/3", "cna/index.html", "/"] {
+        for loc in [
+            "agora/index.html",
+            "agora/page12/index.html",
+            "https://x.com/tag/china/",
+            "https://x.com/news/page/3",
+            "cna/index.html",
+            "/",
+        ] {
             assert!(location_looks_like_list(loc), "{loc}");
         }
-        for loc in ["cna/2024/11/23/CNA-標題.html", "https://news.163.com/19/0615/08/EHD.html", "blog/2024/11/05/slug/index.html"] {
+        for loc in [
+            "cna/2024/11/23/CNA-標題.html",
+            "https://news.163.com/19/0615/08/EHD.html",
+            "blog/2024/11/05/slug/index.html",
+        ] {
             assert!(!location_looks_like_list(loc), "{loc}");
         }
     }
@@ -156,9 +184,15 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(classify(&list), PageKind::List);
-        let paged = PageSignals { location: Some("site/page7/index.html".into()), ..article.clone() };
+        let paged = PageSignals {
+            location: Some("site/page7/index.html".into()),
+            ..article.clone()
+        };
         assert_eq!(classify(&paged), PageKind::List);
-        let error = PageSignals { looks_like_error: true, ..article };
+        let error = PageSignals {
+            looks_like_error: true,
+            ..article
+        };
         assert_eq!(classify(&error), PageKind::Other);
     }
 }

@@ -56,7 +56,13 @@ pub fn decode_html<'a>(
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let body = bytes.get(bom_len..).unwrap_or_default();
         let (text, errors) = decode_with(enc, body);
-        return Decoded { text, encoding: enc, source: EncodingSource::Bom, declared: None, errors };
+        return Decoded {
+            text,
+            encoding: enc,
+            source: EncodingSource::Bom,
+            declared: None,
+            errors,
+        };
     }
 
     let declared_label = transport_charset
@@ -79,7 +85,10 @@ pub fn decode_html<'a>(
             // keep this decoding if the guess turns out no better.
             let guessed = guess(bytes, url);
             if guessed.errors < errors {
-                return Decoded { declared: Some(label.clone()), ..guessed };
+                return Decoded {
+                    declared: Some(label.clone()),
+                    ..guessed
+                };
             }
             return Decoded {
                 text,
@@ -91,14 +100,22 @@ pub fn decode_html<'a>(
         }
     }
     let declared = declared_label.map(|(l, _)| l);
-    Decoded { declared, ..guess(bytes, url) }
+    Decoded {
+        declared,
+        ..guess(bytes, url)
+    }
 }
 
 /// Maps a charset label to the encoding used to decode it, folding the Chinese national
 /// encodings to their supersets and the UTF-16 labels (which a byte-oriented `<meta>` cannot
 /// truthfully declare) to UTF-8, as browsers do.
 pub fn normalize_encoding(label: &str) -> Option<&'static Encoding> {
-    let enc = Encoding::for_label(label.trim().trim_matches(|c| c == '"' || c == '\'').as_bytes())?;
+    let enc = Encoding::for_label(
+        label
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'')
+            .as_bytes(),
+    )?;
     Some(if enc == GBK || enc == GB18030 {
         GB18030
     } else if enc == UTF_16LE || enc == UTF_16BE {
@@ -118,7 +135,11 @@ fn decode_with<'a>(enc: &'static Encoding, bytes: &'a [u8]) -> (Cow<'a, str>, us
         }
     }
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-    let errors = if had_errors { text.chars().filter(|&c| c == '\u{FFFD}').count() } else { 0 };
+    let errors = if had_errors {
+        text.chars().filter(|&c| c == '\u{FFFD}').count()
+    } else {
+        0
+    };
     (text, errors)
 }
 
@@ -168,7 +189,13 @@ fn guess<'a>(bytes: &'a [u8], url: Option<&str>) -> Decoded<'a> {
         };
     }
     let _ = BIG5; // Big5 pages are recognized by chardetng (helped by the .tw/.hk hint).
-    Decoded { text, encoding: enc, source: EncodingSource::Guessed, declared: None, errors }
+    Decoded {
+        text,
+        encoding: enc,
+        source: EncodingSource::Guessed,
+        declared: None,
+        errors,
+    }
 }
 
 /// The last label of the URL's host, e.g. `cn` for `news.sina.com.cn`.
@@ -176,7 +203,11 @@ fn tld_of(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
     let host = parsed.host_str()?;
     let tld = host.rsplit('.').next()?.to_ascii_lowercase();
-    if tld.chars().all(|c| c.is_ascii_alphabetic()) && !tld.is_empty() { Some(tld) } else { None }
+    if tld.chars().all(|c| c.is_ascii_alphabetic()) && !tld.is_empty() {
+        Some(tld)
+    } else {
+        None
+    }
 }
 
 /// Finds a charset declared in a `<meta>` tag near the start of the page.
@@ -227,7 +258,11 @@ fn charset_in_tag(tag: &[u8]) -> Option<String> {
         .copied()
         .take_while(|b| !matches!(b, b'"' | b'\'' | b';' | b' ' | b'>' | b'/' | b'\t' | b'\n'))
         .collect();
-    if value.is_empty() { None } else { String::from_utf8(value).ok() }
+    if value.is_empty() {
+        None
+    } else {
+        String::from_utf8(value).ok()
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -240,7 +275,9 @@ mod tests {
 
     #[test]
     fn gb2312_meta_decodes_as_gb18030() {
-        let (bytes, _, _) = GBK.encode("<html><head><meta charset=\"gb2312\"></head><body>中共中央，你好。</body></html>");
+        let (bytes, _, _) = GBK.encode(
+            "<html><head><meta charset=\"gb2312\"></head><body>中共中央，你好。</body></html>",
+        );
         let d = decode_html(&bytes, None, None);
         assert_eq!(d.encoding, GB18030);
         assert_eq!(d.source, EncodingSource::Meta);
@@ -276,12 +313,17 @@ mod tests {
         let (bytes, _, _) = GBK.encode(&page);
         let d = decode_html(&bytes, None, None);
         assert_eq!(d.source, EncodingSource::Guessed);
-        assert!(d.text.contains("国务院总理"), "decoded as {}", d.encoding.name());
+        assert!(
+            d.text.contains("国务院总理"),
+            "decoded as {}",
+            d.encoding.name()
+        );
     }
 
     #[test]
     fn undeclared_big5_is_guessed() {
-        let body = "中央社記者台北22日電，行政院長今天表示，政府將持續推動經濟發展與社會福利政策。".repeat(10);
+        let body = "中央社記者台北22日電，行政院長今天表示，政府將持續推動經濟發展與社會福利政策。"
+            .repeat(10);
         let page = format!("<p>{body}</p>");
         let (bytes, _, _) = BIG5.encode(&page);
         let d = decode_html(&bytes, None, Some("https://www.cna.com.tw/news/1.aspx"));
@@ -301,7 +343,9 @@ mod tests {
 
     #[test]
     fn binary_junk_does_not_panic() {
-        let junk: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        let junk: Vec<u8> = (0..100_000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
         let d = decode_html(&junk, Some("no-such-charset"), None);
         assert!(!d.text.is_empty());
     }

@@ -13,5 +13,8 @@ pub mod classify;
 pub mod encoding;
 pub mod meta;
 pub mod outlet;
+pub mod page;
 
 pub use blocks::{Fragment, fragment_from_html, walk};
+pub use classify::PageKind;
+pub use page::{ExtractError, PageExtract, extract_page};

@@ -35,8 +35,9 @@ pub struct PageMeta {
 
 macro_rules! sel {
     ($name:ident, $css:expr) => {
-        static $name: LazyLock<Selector> =
-            LazyLock::new(|| Selector::parse($css).unwrap_or_else(|_| unreachable!("valid selector")));
+        static $name: LazyLock<Selector> = LazyLock::new(|| {
+            Selector::parse($css).unwrap_or_else(|_| unreachable!("valid selector"))
+        });
     };
 }
 
@@ -83,13 +84,17 @@ pub fn read_meta(doc: &Html) -> PageMeta {
             .or_else(|| v.attr("itemprop"))
             .or_else(|| v.attr("http-equiv"))
             .map(|k| k.trim().to_ascii_lowercase());
-        let (Some(key), Some(content)) = (key, v.attr("content")) else { continue };
+        let (Some(key), Some(content)) = (key, v.attr("content")) else {
+            continue;
+        };
         let content = content.trim();
         if content.is_empty() {
             continue;
         }
         match key.as_str() {
-            "og:title" | "twitter:title" if m.og_title.is_none() => m.og_title = Some(clean_ws(content)),
+            "og:title" | "twitter:title" if m.og_title.is_none() => {
+                m.og_title = Some(clean_ws(content))
+            }
             "og:site_name" | "application-name" if m.site_name.is_none() => {
                 m.site_name = Some(clean_ws(content))
             }
@@ -116,7 +121,12 @@ pub fn read_meta(doc: &Html) -> PageMeta {
     let meta_published = published_by_key.into_iter().next().map(|(_, t)| t);
 
     if let Some(el) = doc.select(&LINK_CANONICAL).next() {
-        if let Some(href) = el.value().attr("href").map(str::trim).filter(|h| !h.is_empty()) {
+        if let Some(href) = el
+            .value()
+            .attr("href")
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+        {
             m.canonical_url = Some(href.to_string());
         }
     }
@@ -127,22 +137,35 @@ pub fn read_meta(doc: &Html) -> PageMeta {
             m.language = Some(lang);
         }
     }
-    m.html_title = doc.select(&TITLE).next().map(|t| clean_ws(&text_of(t))).filter(|t| !t.is_empty());
-    m.h1 = doc.select(&H1).map(|h| clean_ws(&text_of(h))).filter(|t| !t.is_empty()).collect();
+    m.html_title = doc
+        .select(&TITLE)
+        .next()
+        .map(|t| clean_ws(&text_of(t)))
+        .filter(|t| !t.is_empty());
+    m.h1 = doc
+        .select(&H1)
+        .map(|h| clean_ws(&text_of(h)))
+        .filter(|t| !t.is_empty())
+        .collect();
 
     let mut jsonld_published = None;
     for script in doc.select(&JSONLD) {
         let raw = text_of(script);
-        let Ok(value) = serde_json::from_str::<Value>(raw.trim()) else { continue };
+        let Ok(value) = serde_json::from_str::<Value>(raw.trim()) else {
+            continue;
+        };
         read_jsonld(&value, &mut m, &mut jsonld_published, 0);
     }
 
     let time_published = doc.select(&TIME).find_map(|t| {
         let v = t.value();
-        v.attr("datetime").or_else(|| v.attr("content")).and_then(parse_date).or_else(|| {
-            let s = text_of(t);
-            find_date_in_text(&s)
-        })
+        v.attr("datetime")
+            .or_else(|| v.attr("content"))
+            .and_then(parse_date)
+            .or_else(|| {
+                let s = text_of(t);
+                find_date_in_text(&s)
+            })
     });
 
     // Structured data first: JSON-LD and meta tags are written for machines; <time> may be
@@ -173,10 +196,15 @@ fn read_jsonld(
             }
             let types: Vec<String> = match map.get("@type") {
                 Some(Value::String(s)) => vec![s.clone()],
-                Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(String::from)).collect(),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect(),
                 _ => vec![],
             };
-            let is_article = types.iter().any(|t| t.ends_with("Article") || t == "BlogPosting" || t == "Report");
+            let is_article = types
+                .iter()
+                .any(|t| t.ends_with("Article") || t == "BlogPosting" || t == "Report");
             m.jsonld_types.extend(types);
             if !is_article {
                 return;
@@ -187,7 +215,10 @@ fn read_jsonld(
                 }
             }
             if published.is_none() {
-                *published = map.get("datePublished").and_then(Value::as_str).and_then(parse_date);
+                *published = map
+                    .get("datePublished")
+                    .and_then(Value::as_str)
+                    .and_then(parse_date);
             }
             if let Some(author) = map.get("author") {
                 collect_jsonld_authors(author, &mut m.authors);
@@ -216,7 +247,10 @@ fn push_authors(out: &mut Vec<String>, raw: &str) {
     if raw.starts_with("http") || raw.chars().count() > 80 {
         return;
     }
-    for part in raw.split(['、', ',', '，', ';', '；', '/']).flat_map(|p| p.split(" and ")) {
+    for part in raw
+        .split(['、', ',', '，', ';', '；', '/'])
+        .flat_map(|p| p.split(" and "))
+    {
         let name = part.trim();
         if !name.is_empty() && !out.iter().any(|a| a == name) {
             out.push(name.to_string());
@@ -225,8 +259,14 @@ fn push_authors(out: &mut Vec<String>, raw: &str) {
 }
 
 fn normalize_lang(raw: &str) -> Option<String> {
-    let primary = raw.trim().split(['-', '_', ',', ';']).next()?.trim().to_ascii_lowercase();
-    if primary.len() >= 2 && primary.len() <= 3 && primary.chars().all(|c| c.is_ascii_alphabetic()) {
+    let primary = raw
+        .trim()
+        .split(['-', '_', ',', ';'])
+        .next()?
+        .trim()
+        .to_ascii_lowercase();
+    if primary.len() >= 2 && primary.len() <= 3 && primary.chars().all(|c| c.is_ascii_alphabetic())
+    {
         Some(primary)
     } else {
         None
@@ -320,7 +360,9 @@ fn date_from_caps(caps: &regex::Captures<'_>) -> Option<(DateTime<FixedOffset>, 
         Some(tz) => parse_offset(tz)?,
         None => default_offset(),
     };
-    let t = offset.from_local_datetime(&NaiveDateTime::new(date, time)).single()?;
+    let t = offset
+        .from_local_datetime(&NaiveDateTime::new(date, time))
+        .single()?;
     Some((t, precision))
 }
 
@@ -335,7 +377,9 @@ fn parse_offset(tz: &str) -> Option<FixedOffset> {
 /// Finds the first plausible date written in running text (e.g. a byline line
 /// `2019年06月15日08:18 来源：…`, `发布时间：2024-11-05 12:36`).
 pub fn find_date_in_text(text: &str) -> Option<(DateTime<FixedOffset>, Precision)> {
-    ISO_LIKE.captures_iter(text).find_map(|c| date_from_caps(&c))
+    ISO_LIKE
+        .captures_iter(text)
+        .find_map(|c| date_from_caps(&c))
 }
 
 /// All dates written in `text`, with their byte offsets.
@@ -347,7 +391,9 @@ pub fn dates_in_text(text: &str) -> Vec<(usize, (DateTime<FixedOffset>, Precisio
 }
 
 /// Separators between a headline and the site name in `<title>`.
-const TITLE_SEPARATORS: &[&str] = &[" | ", "|", "_", " - ", " – ", " — ", "——", "--", "-", "｜", " · "];
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ", "|", "_", " - ", " – ", " — ", "——", "--", "-", "｜", " · ",
+];
 
 /// Removes a site-name suffix (` | 零新聞 2024.11`, `_网易新闻`, `-新浪新闻`,
 /// `_凤凰网资讯_凤凰网`) from a `<title>`.
@@ -361,7 +407,10 @@ pub fn strip_site_suffix(title: &str, site_name: Option<&str>, hints: &[&str]) -
         let hint = clean_ws(hint);
         if hint.chars().count() >= 4 && title.starts_with(&hint) && hint.len() < title.len() {
             let tail = title.get(hint.len()..).unwrap_or_default();
-            if tail.trim_start().starts_with(|c: char| "|_-–—｜·:".contains(c)) {
+            if tail
+                .trim_start()
+                .starts_with(|c: char| "|_-–—｜·:".contains(c))
+            {
                 return hint;
             }
         }
@@ -369,7 +418,9 @@ pub fn strip_site_suffix(title: &str, site_name: Option<&str>, hints: &[&str]) -
     let mut best = title.clone();
     // Repeatedly cut the last segment while it looks like a site name.
     loop {
-        let Some((head, tail)) = last_split(&best) else { break };
+        let Some((head, tail)) = last_split(&best) else {
+            break;
+        };
         if head.chars().count() < 4 || !looks_like_site(tail, site_name) {
             break;
         }
@@ -398,7 +449,34 @@ fn looks_like_site(tail: &str, site_name: Option<&str>) -> bool {
     }
     let lower = tail.to_lowercase();
     let n = tail.chars().count();
-    let siteish = ["网", "網", "新闻", "新聞", "报", "報", "频道", "頻道", "中心", "官网", "news", ".com", ".cn", "times", "daily", "the paper", "日报", "在线", "资讯", "首页", "财经", "時報", "时报", "传媒", "设计", "星空"];
+    let siteish = [
+        "网",
+        "網",
+        "新闻",
+        "新聞",
+        "报",
+        "報",
+        "频道",
+        "頻道",
+        "中心",
+        "官网",
+        "news",
+        ".com",
+        ".cn",
+        "times",
+        "daily",
+        "the paper",
+        "日报",
+        "在线",
+        "资讯",
+        "首页",
+        "财经",
+        "時報",
+        "时报",
+        "传媒",
+        "设计",
+        "星空",
+    ];
     n <= 30 && (siteish.iter().any(|s| lower.contains(s)) || n <= 6)
 }
 
@@ -407,39 +485,89 @@ mod tests {
     use super::*;
 
     fn ymdhm(s: &str) -> String {
-        parse_date(s).map(|(t, p)| format!("{} {:?}", t.to_rfc3339(), p)).unwrap_or_default()
+        parse_date(s)
+            .map(|(t, p)| format!("{} {:?}", t.to_rfc3339(), p))
+            .unwrap_or_default()
     }
 
     #[test]
     fn parses_common_forms() {
-        assert_eq!(ymdhm("2024-11-23T11:34:03+08:00"), "2024-11-23T11:34:03+08:00 Second");
-        assert_eq!(ymdhm("2024-11-05 12:36"), "2024-11-05T12:36:00+08:00 Minute");
+        assert_eq!(
+            ymdhm("2024-11-23T11:34:03+08:00"),
+            "2024-11-23T11:34:03+08:00 Second"
+        );
+        assert_eq!(
+            ymdhm("2024-11-05 12:36"),
+            "2024-11-05T12:36:00+08:00 Minute"
+        );
         assert_eq!(ymdhm("2024/11/05"), "2024-11-05T00:00:00+08:00 Date");
-        assert_eq!(ymdhm("2019年06月15日08:18"), "2019-06-15T08:18:00+08:00 Minute");
-        assert_eq!(ymdhm("2019年6月5日 08:18:09"), "2019-06-05T08:18:09+08:00 Second");
-        assert_eq!(ymdhm("2024-11-23T09:56:43.253Z"), "2024-11-23T09:56:43.253+00:00 Second");
-        assert_eq!(ymdhm("Fri, 22 Nov 2024 10:00:00 +0000"), "2024-11-22T10:00:00+00:00 Second");
-        assert_eq!(ymdhm("2024-11-27 12:30:38"), "2024-11-27T12:30:38+08:00 Second");
+        assert_eq!(
+            ymdhm("2019年06月15日08:18"),
+            "2019-06-15T08:18:00+08:00 Minute"
+        );
+        assert_eq!(
+            ymdhm("2019年6月5日 08:18:09"),
+            "2019-06-05T08:18:09+08:00 Second"
+        );
+        assert_eq!(
+            ymdhm("2024-11-23T09:56:43.253Z"),
+            "2024-11-23T09:56:43.253+00:00 Second"
+        );
+        assert_eq!(
+            ymdhm("Fri, 22 Nov 2024 10:00:00 +0000"),
+            "2024-11-22T10:00:00+00:00 Second"
+        );
+        assert_eq!(
+            ymdhm("2024-11-27 12:30:38"),
+            "2024-11-27T12:30:38+08:00 Second"
+        );
         assert_eq!(ymdhm("not a date"), "");
         assert_eq!(ymdhm("2024-13-45"), "");
     }
 
     #[test]
     fn finds_date_in_byline_text() {
-        let (t, p) = find_date_in_text("来源：新华网 发布时间：2019年06月15日 08:18 编辑：张三").unwrap_or_else(|| panic!("no date"));
+        let (t, p) = find_date_in_text("来源：新华网 发布时间：2019年06月15日 08:18 编辑：张三")
+            .unwrap_or_else(|| panic!("no date"));
         assert_eq!(t.to_rfc3339(), "2019-06-15T08:18:00+08:00");
         assert_eq!(p, Precision::Minute);
     }
 
     #[test]
     fn strips_site_suffixes() {
-        assert_eq!(strip_site_suffix("避險基金經理人班森特 獲川普提名 | 零新聞 2024.11", Some("零新聞 2024.11"), &[]), "避險基金經理人班森特 獲川普提名");
-        assert_eq!(strip_site_suffix("姚明对周琦说了啥？周琦上下半场判若两人_网易新闻", None, &[]), "姚明对周琦说了啥？周琦上下半场判若两人");
-        assert_eq!(strip_site_suffix("女童眼睛被塞几十片纸_凤凰网资讯_凤凰网", None, &[]), "女童眼睛被塞几十片纸");
-        assert_eq!(strip_site_suffix("某地发生地震-新浪新闻", None, &[]), "某地发生地震");
+        assert_eq!(
+            strip_site_suffix(
+                "避險基金經理人班森特 獲川普提名 | 零新聞 2024.11",
+                Some("零新聞 2024.11"),
+                &[]
+            ),
+            "避險基金經理人班森特 獲川普提名"
+        );
+        assert_eq!(
+            strip_site_suffix("姚明对周琦说了啥？周琦上下半场判若两人_网易新闻", None, &[]),
+            "姚明对周琦说了啥？周琦上下半场判若两人"
+        );
+        assert_eq!(
+            strip_site_suffix("女童眼睛被塞几十片纸_凤凰网资讯_凤凰网", None, &[]),
+            "女童眼睛被塞几十片纸"
+        );
+        assert_eq!(
+            strip_site_suffix("某地发生地震-新浪新闻", None, &[]),
+            "某地发生地震"
+        );
         // A hyphen inside the headline stays.
-        assert_eq!(strip_site_suffix("华为Mate20X 5G版半天不到需充电", None, &[]), "华为Mate20X 5G版半天不到需充电");
-        assert_eq!(strip_site_suffix("共享充电宝涨价_10%公司_澎湃新闻-The Paper", None, &["共享充电宝涨价"]), "共享充电宝涨价");
+        assert_eq!(
+            strip_site_suffix("华为Mate20X 5G版半天不到需充电", None, &[]),
+            "华为Mate20X 5G版半天不到需充电"
+        );
+        assert_eq!(
+            strip_site_suffix(
+                "共享充电宝涨价_10%公司_澎湃新闻-The Paper",
+                None,
+                &["共享充电宝涨价"]
+            ),
+            "共享充电宝涨价"
+        );
     }
 
     #[test]
@@ -453,6 +581,9 @@ mod tests {
         assert_eq!(m.jsonld_headline.as_deref(), Some("标题"));
         assert_eq!(m.authors, vec!["张三", "李四", "王五"]);
         assert_eq!(m.language.as_deref(), Some("zh"));
-        assert_eq!(m.published.map(|p| p.0.to_rfc3339()).as_deref(), Some("2024-11-05T12:36:00+08:00"));
+        assert_eq!(
+            m.published.map(|p| p.0.to_rfc3339()).as_deref(),
+            Some("2024-11-05T12:36:00+08:00")
+        );
     }
 }

@@ -1,0 +1,1018 @@
+//! Full-page extraction: HTML bytes → title, time, authors, body, images, related links, kind.
+//!
+//! Main-content detection scores every element of the page by the running text it holds,
+//! in one pass over the tree (no recursion, so 10,000-deep nesting is fine):
+//!
+//! - text is cut into *runs* at block boundaries (`<p>`, `<div>`, `<br>`, …); a run that reads
+//!   like prose (≥ 10 characters outside links with sentence punctuation `，。！？；`) counts
+//!   for the element by its length; link text, labels, dates and menus count against it;
+//! - runs inside elements whose class/id says comment, footer, sidebar, related, recommend,
+//!   share, nav… count against it too, whatever they hold;
+//! - an element's score is the sum over its subtree, so the best container is the one that
+//!   takes in the most prose while leaving out the most noise (ancestors add boilerplate,
+//!   descendants lose paragraphs). Class/id hints (`content`, `article`, `正文`, …) and
+//!   `<article>` give a small lift; `itemprop=articleBody` is taken when it holds prose.
+//!
+//! Inside the chosen container, link lists (`阅读更多`, related articles) and negatively hinted
+//! subtrees are skipped; their links go to `related`. The container is then walked by
+//! [`crate::blocks`] and cleaned by [`crate::boilerplate`].
+
+use crate::blocks::{self, Fragment};
+use crate::boilerplate;
+use crate::classify::{self, PageKind, PageSignals};
+use crate::encoding::decode_html;
+use crate::meta::{self, PageMeta};
+use chrono::{DateTime, FixedOffset};
+use ego_tree::NodeId;
+use ego_tree::iter::Edge;
+use newsloom_model::{Block, BlockKind, Image, Link, Precision, Script, detect_script};
+use scraper::node::{Element, Node};
+use scraper::{ElementRef, Html};
+use std::collections::{HashMap, HashSet};
+
+/// Everything extracted from one HTML page.
+#[derive(Debug, Clone)]
+pub struct PageExtract {
+    /// What kind of page this is; only `Article` pages should become articles.
+    pub kind: PageKind,
+    pub title: Option<String>,
+    pub published: Option<DateTime<FixedOffset>>,
+    pub published_precision: Option<Precision>,
+    /// Authors from meta tags, JSON-LD and bylines in the text.
+    pub authors: Vec<String>,
+    /// Editors named in the text (`责任编辑：…`).
+    pub editors: Vec<String>,
+    /// The place the report was filed from, when the lead names one.
+    pub dateline: Option<String>,
+    /// The site name the page gives (`og:site_name`), e.g. `零新聞 2024.11`, `网易`.
+    pub site_name: Option<String>,
+    /// `<link rel=canonical>` or `og:url`, resolved against the page URL.
+    pub canonical_url: Option<String>,
+    /// BCP 47 primary language tag: from the text's script when it is CJK, else the page's.
+    pub language: String,
+    pub script: Script,
+    pub body: Vec<Block>,
+    pub images: Vec<Image>,
+    pub related: Vec<Link>,
+    /// The encoding the page was decoded with (`UTF-8`, `gb18030`, `Big5`, …).
+    pub encoding: &'static str,
+    /// `og:description` / `description`, when given.
+    pub description: Option<String>,
+}
+
+impl PageExtract {
+    /// The body as plain text, one block a line.
+    pub fn body_text(&self) -> String {
+        self.body
+            .iter()
+            .map(|b| b.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Why a page could not be extracted at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("{location}: empty input (0 bytes or only whitespace)")]
+    Empty { location: String },
+    #[error("{location}: not an HTML page ({reason})")]
+    NotHtml { location: String, reason: String },
+}
+
+/// Extracts an article (or recognizes a list/other page) from HTML bytes.
+///
+/// `url` is the page's address or file path, if known: it helps the encoding guess, resolves
+/// relative links, and is a classification signal (`index.html`, `pageN/`).
+pub fn extract_page(bytes: &[u8], url: Option<&str>) -> Result<PageExtract, ExtractError> {
+    let location = url.unwrap_or("<page>").to_string();
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ExtractError::Empty { location });
+    }
+    let decoded = decode_html(bytes, None, url);
+    let control = decoded
+        .text
+        .chars()
+        .take(4096)
+        .filter(|c| c.is_control() && !c.is_whitespace())
+        .count();
+    if control > 256 && !decoded.text.contains('<') {
+        return Err(ExtractError::NotHtml {
+            location,
+            reason: "binary data without markup".into(),
+        });
+    }
+    let doc = Html::parse_document(&decoded.text);
+    let meta = meta::read_meta(&doc);
+    let scan = scan(&doc);
+    let content = choose_content(&doc, &scan);
+
+    let mut fragment = Fragment::default();
+    let mut skipped_related = Vec::new();
+    let mut content_start = scan.page_text.len();
+    if let Some(id) = content
+        && let Some(el) = doc.tree.get(id).and_then(ElementRef::wrap)
+    {
+        let skip = skip_set(el, &scan, &mut skipped_related);
+        fragment = blocks::walk_except(el, &skip);
+        content_start = scan
+            .stats
+            .get(&id)
+            .map(|s| s.start)
+            .unwrap_or(content_start);
+    }
+    let title = choose_title(&doc, &meta, &scan, content_start);
+    let cleaned = boilerplate::clean_blocks(tidy_blocks(fragment.blocks, title.as_deref()));
+    let body = cleaned.blocks;
+    let byline = cleaned.byline;
+
+    let (published, precision) = match meta.published {
+        Some((t, p)) => (Some(t), Some(p)),
+        None => match visible_date(&doc, &scan, content_start, title.as_deref()) {
+            Some((t, p)) => (Some(t), Some(p)),
+            None => (None, None),
+        },
+    };
+
+    let body_text: String = body
+        .iter()
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let script = detect_script(&body_text);
+    let cjk = body_text.chars().filter(|&c| blocks::is_cjk(c)).count();
+    let language = if cjk * 3 >= body_text.chars().count().max(1) && cjk > 0 {
+        "zh".to_string()
+    } else {
+        meta.language.clone().unwrap_or_else(|| {
+            if body_text.is_empty() {
+                "und".into()
+            } else {
+                "en".into()
+            }
+        })
+    };
+
+    let mut authors = byline.authors.clone();
+    if authors.is_empty() {
+        authors = meta
+            .authors
+            .iter()
+            .filter(|a| looks_like_person(a, meta.site_name.as_deref()))
+            .cloned()
+            .collect();
+    }
+
+    let mut related = fragment.related;
+    related.extend(skipped_related);
+    let base = url.and_then(|u| url::Url::parse(u).ok());
+    for link in &mut related {
+        link.url = resolve(base.as_ref(), &link.url);
+    }
+    let mut images = fragment.images;
+    for img in &mut images {
+        img.url = resolve(base.as_ref(), &img.url);
+    }
+    let canonical_url = meta
+        .canonical_url
+        .as_deref()
+        .map(|c| resolve(base.as_ref(), c));
+
+    let signals = signals(&meta, &scan, content, &body, title.is_some(), url);
+    let kind = classify::classify(&signals);
+
+    Ok(PageExtract {
+        kind,
+        title,
+        published,
+        published_precision: precision,
+        authors,
+        editors: byline.editors,
+        dateline: byline.dateline,
+        site_name: meta.site_name.clone(),
+        canonical_url,
+        language,
+        script,
+        body,
+        images,
+        related,
+        encoding: decoded.encoding.name(),
+        description: meta.description.clone(),
+    })
+}
+
+/// Per-element measurements, summed over the element's subtree.
+#[derive(Debug, Clone, Default)]
+struct Stats {
+    /// Prose characters minus noise characters (see module docs).
+    score: f64,
+    /// Visible characters (non-whitespace).
+    chars: usize,
+    /// Visible characters inside links.
+    link_chars: usize,
+    /// Sentence punctuation outside links.
+    punct: usize,
+    /// Prose runs (paragraphs).
+    paras: usize,
+    /// Byte offset of the element's text in [`Scan::page_text`].
+    start: usize,
+}
+
+struct Scan {
+    stats: HashMap<NodeId, Stats>,
+    /// All visible text of the page, runs separated by newlines.
+    page_text: String,
+    /// Largest number of links sharing the same (parent tag, tag path) shape.
+    largest_link_group: usize,
+    /// Elements explicitly marked as the article body.
+    article_body: Vec<NodeId>,
+}
+
+/// A run of inline text inside one block.
+#[derive(Default)]
+struct Run {
+    chars: usize,
+    link_chars: usize,
+    punct: usize,
+}
+
+struct Frame {
+    id: NodeId,
+    stats: Stats,
+    is_block: bool,
+    negative: bool,
+    run: Run,
+}
+
+fn is_sentence_punct(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。' | '！' | '？' | '；' | '、' | '：' | '」' | '”'
+    ) || matches!(c, ',' | '.' | '!' | '?' | ';')
+}
+
+fn is_block_name(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "tbody"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "pre"
+            | "figure"
+            | "figcaption"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "center"
+            | "form"
+            | "body"
+            | "html"
+            | "address"
+    )
+}
+
+/// Subtrees that hold no visible text at all.
+fn is_invisible(el: &Element) -> bool {
+    const NAMES: [&str; 14] = [
+        "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+        "head", "select", "textarea", "button", "title",
+    ];
+    if NAMES.contains(&el.name()) || el.attr("hidden").is_some() {
+        return true;
+    }
+    el.attr("style").is_some_and(|s| {
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
+}
+
+/// Class/id words that mark page furniture rather than the article.
+const NEGATIVE_HINTS: &[&str] = &[
+    "comment",
+    "footer",
+    "foot",
+    "sidebar",
+    "side-bar",
+    "aside",
+    "related",
+    "recommend",
+    "share",
+    "sns",
+    "social",
+    "nav",
+    "menu",
+    "breadcrumb",
+    "crumb",
+    "copyright",
+    "advert",
+    "banner",
+    "sponsor",
+    "promo",
+    "hot",
+    "rank",
+    "popular",
+    "tags",
+    "toolbar",
+    "widget",
+    "login",
+    "subscribe",
+    "qrcode",
+    "disclaimer",
+    "statement",
+    "pagination",
+    "pager",
+    "next",
+    "prev",
+    "author-bio",
+    "reply",
+    "dialog",
+    "modal",
+    "cookie",
+    "keywords",
+    "tuijian",
+    "xiangguan",
+    "more",
+    "gotop",
+    "bottom",
+];
+
+/// Class/id words that mark the article text.
+const POSITIVE_HINTS: &[&str] = &[
+    "content",
+    "article",
+    "post",
+    "entry",
+    "text",
+    "body",
+    "story",
+    "detail",
+    "main",
+    "正文",
+    "artibody",
+    "endtext",
+    "news_txt",
+    "trs_editor",
+    "zoom",
+    "txt",
+    "con",
+];
+
+fn hint_words(el: &Element) -> String {
+    let mut s = String::new();
+    if let Some(id) = el.id() {
+        s.push_str(id);
+    }
+    for c in el.classes() {
+        s.push(' ');
+        s.push_str(c);
+    }
+    s.to_ascii_lowercase()
+}
+
+fn is_negative(el: &Element) -> bool {
+    if matches!(el.name(), "nav" | "footer" | "aside") {
+        return true;
+    }
+    let words = hint_words(el);
+    if words.is_empty() {
+        return false;
+    }
+    // `article-content`/`post-body` win over an incidental `share` in the same attribute.
+    let positive = words.contains("articlebody")
+        || words.contains("article-content")
+        || words.contains("post-content");
+    !positive
+        && words
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+            .any(|w| {
+                NEGATIVE_HINTS.iter().any(|h| {
+                    w == *h
+                        || w.starts_with(&format!("{h}-"))
+                        || w.ends_with(&format!("-{h}"))
+                        || w.starts_with(&format!("{h}_"))
+                        || w.ends_with(&format!("_{h}"))
+                })
+            })
+}
+
+fn positive_weight(el: &Element) -> f64 {
+    let words = hint_words(el);
+    let mut w = 1.0;
+    if el.name() == "article" {
+        w *= 1.1;
+    }
+    if POSITIVE_HINTS.iter().any(|h| words.contains(h)) {
+        w *= 1.15;
+    }
+    w
+}
+
+/// One pass over the document: per-element stats, page text, link-shape groups.
+fn scan(doc: &Html) -> Scan {
+    let mut stats: HashMap<NodeId, Stats> = HashMap::new();
+    let mut page_text = String::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut skip_until: Option<NodeId> = None;
+    let mut link_depth = 0usize;
+    let mut link_groups: HashMap<(String, String), usize> = HashMap::new();
+    let mut article_body = Vec::new();
+
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if skip_until.is_some() {
+                    continue;
+                }
+                match node.value() {
+                    Node::Element(el) => {
+                        if is_invisible(el) {
+                            skip_until = Some(node.id());
+                            continue;
+                        }
+                        let is_block = is_block_name(el.name()) || el.name() == "br";
+                        if is_block {
+                            finish_run(&mut stack, &mut page_text);
+                        }
+                        if el.name() == "a" {
+                            link_depth += 1;
+                            if el.attr("href").is_some() {
+                                let parent = stack.last().map(|f| f.id);
+                                let shape = parent
+                                    .and_then(|p| doc.tree.get(p))
+                                    .and_then(|p| {
+                                        p.value().as_element().map(|e| e.name().to_string())
+                                    })
+                                    .unwrap_or_default();
+                                let grand = stack
+                                    .len()
+                                    .checked_sub(2)
+                                    .and_then(|i| stack.get(i))
+                                    .and_then(|f| doc.tree.get(f.id))
+                                    .and_then(|p| p.value().as_element().map(|e| hint_words(e)))
+                                    .unwrap_or_default();
+                                *link_groups.entry((shape, grand)).or_default() += 1;
+                            }
+                        }
+                        if el
+                            .attr("itemprop")
+                            .is_some_and(|p| p.split_whitespace().any(|w| w == "articleBody"))
+                        {
+                            article_body.push(node.id());
+                        }
+                        let negative = is_negative(el) || stack.last().is_some_and(|f| f.negative);
+                        if el.name() == "br" {
+                            continue;
+                        }
+                        stack.push(Frame {
+                            id: node.id(),
+                            stats: Stats {
+                                start: page_text.len(),
+                                ..Stats::default()
+                            },
+                            is_block,
+                            negative,
+                            run: Run::default(),
+                        });
+                    }
+                    Node::Text(t) => {
+                        let Some(block) = stack.iter_mut().rev().find(|f| f.is_block) else {
+                            continue;
+                        };
+                        let mut last_ws =
+                            page_text.ends_with(char::is_whitespace) || page_text.is_empty();
+                        for c in t.chars() {
+                            if c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' {
+                                if !last_ws {
+                                    page_text.push(' ');
+                                    last_ws = true;
+                                }
+                                continue;
+                            }
+                            last_ws = false;
+                            page_text.push(c);
+                            block.run.chars += 1;
+                            if link_depth > 0 {
+                                block.run.link_chars += 1;
+                            } else if is_sentence_punct(c) {
+                                block.run.punct += 1;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Edge::Close(node) => {
+                if let Some(skip) = skip_until {
+                    if skip == node.id() {
+                        skip_until = None;
+                    }
+                    continue;
+                }
+                let Node::Element(el) = node.value() else {
+                    continue;
+                };
+                if el.name() == "a" {
+                    link_depth = link_depth.saturating_sub(1);
+                }
+                if el.name() == "br" {
+                    finish_run(&mut stack, &mut page_text);
+                    continue;
+                }
+                if stack.last().is_none_or(|f| f.id != node.id()) {
+                    continue;
+                }
+                if is_block_name(el.name()) {
+                    finish_run(&mut stack, &mut page_text);
+                }
+                let Some(frame) = stack.pop() else { continue };
+                let s = frame.stats;
+                if let Some(parent) = stack.last_mut() {
+                    parent.stats.score += s.score;
+                    parent.stats.chars += s.chars;
+                    parent.stats.link_chars += s.link_chars;
+                    parent.stats.punct += s.punct;
+                    parent.stats.paras += s.paras;
+                }
+                stats.insert(frame.id, s);
+            }
+        }
+    }
+    while let Some(frame) = stack.pop() {
+        stats.insert(frame.id, frame.stats);
+    }
+    let largest_link_group = link_groups.values().copied().max().unwrap_or(0);
+    Scan {
+        stats,
+        page_text,
+        largest_link_group,
+        article_body,
+    }
+}
+
+/// Ends the current inline run of the innermost block and scores it.
+fn finish_run(stack: &mut [Frame], page_text: &mut String) {
+    let Some(block) = stack.iter_mut().rev().find(|f| f.is_block) else {
+        return;
+    };
+    let run = std::mem::take(&mut block.run);
+    if run.chars == 0 {
+        return;
+    }
+    if !page_text.ends_with('\n') {
+        page_text.push('\n');
+    }
+    let own = run.chars - run.link_chars;
+    let prose = own >= 10 && run.punct >= 1 && run.link_chars * 2 < run.chars;
+    let mut value = if prose {
+        own as f64 - run.link_chars as f64
+    } else {
+        -0.6 * run.chars as f64
+    };
+    if block.negative && value > 0.0 {
+        value = -value;
+    }
+    block.stats.score += value;
+    block.stats.chars += run.chars;
+    block.stats.link_chars += run.link_chars;
+    block.stats.punct += run.punct;
+    if prose && !block.negative {
+        block.stats.paras += 1;
+    }
+}
+
+/// Picks the element holding the article text.
+fn choose_content(doc: &Html, scan: &Scan) -> Option<NodeId> {
+    // An explicit article-body marker wins when it holds prose.
+    if let Some(id) = scan
+        .article_body
+        .iter()
+        .copied()
+        .filter(|id| {
+            scan.stats
+                .get(id)
+                .is_some_and(|s| s.punct >= 1 && s.chars >= 20)
+        })
+        .max_by_key(|id| scan.stats.get(id).map(|s| s.chars).unwrap_or(0))
+    {
+        return Some(id);
+    }
+    let mut best: Option<(f64, NodeId)> = None;
+    for (id, s) in &scan.stats {
+        if s.score <= 0.0 {
+            continue;
+        }
+        let Some(el) = doc
+            .tree
+            .get(*id)
+            .and_then(|n| n.value().as_element().map(|e| (n, e)))
+        else {
+            continue;
+        };
+        let (_, element) = el;
+        if matches!(element.name(), "html" | "body") {
+            continue;
+        }
+        let score = s.score * positive_weight(element);
+        if best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, *id));
+        }
+    }
+    best.map(|(_, id)| id).or_else(|| {
+        // No prose anywhere: fall back to <body> so short pages still yield their text.
+        doc.tree
+            .root()
+            .descendants()
+            .find(|n| n.value().as_element().is_some_and(|e| e.name() == "body"))
+            .map(|n| n.id())
+    })
+}
+
+/// Subtrees inside the content container to leave out of the body: link lists and
+/// negatively hinted furniture. Their links are kept as related links.
+fn skip_set(root: ElementRef<'_>, scan: &Scan, related: &mut Vec<Link>) -> HashSet<NodeId> {
+    let mut skip = HashSet::new();
+    let mut skipping: Option<NodeId> = None;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if skipping.is_some() || node.id() == root.id() {
+                    continue;
+                }
+                let Some(el) = node.value().as_element() else {
+                    continue;
+                };
+                let Some(s) = scan.stats.get(&node.id()) else {
+                    continue;
+                };
+                let link_list = s.chars >= 4
+                    && s.link_chars * 10 >= s.chars * 6
+                    && s.paras == 0
+                    && s.link_chars >= 8;
+                let furniture = is_negative(el) && s.paras <= 1;
+                if link_list || furniture {
+                    skip.insert(node.id());
+                    skipping = Some(node.id());
+                    if let Some(el_ref) = ElementRef::wrap(node) {
+                        collect_links(el_ref, related);
+                    }
+                }
+            }
+            Edge::Close(node) => {
+                if skipping == Some(node.id()) {
+                    skipping = None;
+                }
+            }
+        }
+    }
+    skip
+}
+
+fn collect_links(el: ElementRef<'_>, out: &mut Vec<Link>) {
+    for a in el.descendants().filter_map(ElementRef::wrap) {
+        if a.value().name() != "a" {
+            continue;
+        }
+        let Some(href) = a.value().attr("href") else {
+            continue;
+        };
+        let title = blocks::element_text(a);
+        if title.chars().count() >= 4 && !href.starts_with('#') && !href.starts_with("javascript:")
+        {
+            out.push(Link {
+                url: href.to_string(),
+                title,
+            });
+        }
+    }
+}
+
+/// Drops blocks at the top that repeat the headline or only carry page metadata (date,
+/// source, reading count), and bare ordinal markers.
+fn tidy_blocks(blocks: Vec<Block>, title: Option<&str>) -> Vec<Block> {
+    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let title_norm = title.map(norm).unwrap_or_default();
+    let mut out = Vec::with_capacity(blocks.len());
+    for (i, b) in blocks.into_iter().enumerate() {
+        let t = norm(&b.text);
+        if t.is_empty()
+            || t.chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation())
+        {
+            continue;
+        }
+        if i < 4
+            && !title_norm.is_empty()
+            && (t == title_norm || (b.kind == BlockKind::Heading && title_norm.contains(&t)))
+        {
+            continue;
+        }
+        if i < 6 && is_meta_line(&b.text) {
+            continue;
+        }
+        out.push(b);
+    }
+    out
+}
+
+/// A short line that states a date (and maybe source/author/read count) but no sentence.
+fn is_meta_line(text: &str) -> bool {
+    let n = text.chars().count();
+    n <= 80 && !text.contains('。') && !meta::dates_in_text(text).is_empty() && {
+        let digits = text.chars().filter(|c| c.is_ascii_digit()).count();
+        digits * 4 >= n.min(40)
+            || text.contains("来源")
+            || text.contains("來源")
+            || text.contains("发布")
+    }
+}
+
+/// Finds the headline.
+fn choose_title(doc: &Html, meta: &PageMeta, scan: &Scan, content_start: usize) -> Option<String> {
+    let html_title = meta.html_title.as_deref().unwrap_or("");
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let html_sq = squash(html_title);
+    // An <h1> that the <title> repeats is the headline.
+    for h in &meta.h1 {
+        let hs = squash(h);
+        if hs.chars().count() >= 4 && html_sq.contains(&hs) {
+            return Some(h.clone());
+        }
+        if let Some(og) = &meta.og_title {
+            let og_sq = squash(og);
+            if og_sq.chars().count() >= 4 && hs.starts_with(&og_sq) {
+                return Some(h.clone());
+            }
+        }
+    }
+    for t in [&meta.og_title, &meta.jsonld_headline]
+        .into_iter()
+        .flatten()
+    {
+        if t.chars().count() >= 4 {
+            return Some(meta::strip_site_suffix(t, meta.site_name.as_deref(), &[]));
+        }
+    }
+    // Heading-like elements: the longest one the <title> repeats, else the last one just
+    // before the content.
+    let mut headings: Vec<(usize, String)> = Vec::new();
+    for node in doc.tree.root().descendants() {
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
+        let name = el.name();
+        let titled = el
+            .classes()
+            .any(|c| c.to_ascii_lowercase().contains("title"))
+            || el
+                .id()
+                .is_some_and(|i| i.to_ascii_lowercase().contains("title"));
+        if !(matches!(name, "h1" | "h2" | "h3") || titled) || name == "title" {
+            continue;
+        }
+        let Some(er) = ElementRef::wrap(node) else {
+            continue;
+        };
+        let text = blocks::element_text(er);
+        let n = text.chars().count();
+        if (4..=100).contains(&n) {
+            let start = scan
+                .stats
+                .get(&node.id())
+                .map(|s| s.start)
+                .unwrap_or(usize::MAX);
+            headings.push((start, text));
+        }
+    }
+    if let Some((_, t)) = headings
+        .iter()
+        .filter(|(_, t)| html_sq.contains(&squash(t)))
+        .max_by_key(|(_, t)| t.chars().count())
+    {
+        return Some(t.clone());
+    }
+    if let Some((_, t)) = headings
+        .iter()
+        .filter(|(s, t)| *s <= content_start && content_start - *s < 1500 && t.chars().count() >= 6)
+        .max_by_key(|(s, _)| *s)
+    {
+        return Some(t.clone());
+    }
+    if !html_title.is_empty() {
+        return Some(meta::strip_site_suffix(
+            html_title,
+            meta.site_name.as_deref(),
+            &[],
+        ));
+    }
+    meta.h1.first().cloned()
+}
+
+/// A publication date written on the page near the headline (or just before the body).
+fn visible_date(
+    doc: &Html,
+    scan: &Scan,
+    content_start: usize,
+    title: Option<&str>,
+) -> Option<(DateTime<FixedOffset>, Precision)> {
+    let text = &scan.page_text;
+    let title_pos = title
+        .filter(|t| t.chars().count() >= 4)
+        .and_then(|t| {
+            text.get(..content_start.min(text.len()))
+                .and_then(|head| head.rfind(t))
+        })
+        .or_else(|| {
+            // The headline may be written with different spacing; fall back to h1's offset.
+            doc.tree
+                .root()
+                .descendants()
+                .find(|n| n.value().as_element().is_some_and(|e| e.name() == "h1"))
+                .and_then(|n| scan.stats.get(&n.id()))
+                .map(|s| s.start)
+        });
+    let lo = title_pos
+        .unwrap_or(content_start.saturating_sub(800))
+        .min(content_start);
+    let hi = (content_start + 300).min(text.len());
+    let window = slice_chars(text, lo, hi);
+    if let Some((_, d)) = meta::dates_in_text(window).into_iter().next() {
+        return Some(d);
+    }
+    // Some pages put the date after the body (`发布时间` footer lines): accept a labelled one.
+    for (pos, d) in meta::dates_in_text(text) {
+        let before = slice_chars(text, pos.saturating_sub(24), pos);
+        if before.contains("发布")
+            || before.contains("發布")
+            || before.contains("时间")
+            || before.contains("時間")
+            || before.contains("日期")
+        {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// `s[lo..hi]`, with both ends moved back to character boundaries.
+fn slice_chars(s: &str, mut lo: usize, mut hi: usize) -> &str {
+    hi = hi.min(s.len());
+    lo = lo.min(hi);
+    while lo > 0 && !s.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    while hi > lo && !s.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    s.get(lo..hi).unwrap_or("")
+}
+
+fn looks_like_person(name: &str, site: Option<&str>) -> bool {
+    let lower = name.to_lowercase();
+    let n = name.chars().count();
+    !(n < 2
+        || n > 40
+        || site.is_some_and(|s| s.contains(name) || name.contains(s))
+        || lower.contains('@')
+        || lower.contains("http")
+        || lower.starts_with("name")
+        || [
+            "网", "網", "新闻", "新聞", "报", "報", ".com", ".net", "news", "日报", "综合",
+        ]
+        .iter()
+        .any(|w| lower.contains(w)))
+}
+
+fn resolve(base: Option<&url::Url>, href: &str) -> String {
+    match base {
+        Some(b) => b
+            .join(href)
+            .map(|u| u.to_string())
+            .unwrap_or_else(|_| href.to_string()),
+        None => href.to_string(),
+    }
+}
+
+fn signals(
+    meta: &PageMeta,
+    scan: &Scan,
+    content: Option<NodeId>,
+    body: &[Block],
+    has_title: bool,
+    url: Option<&str>,
+) -> PageSignals {
+    let declares_article = meta.og_type.as_deref() == Some("article")
+        || meta
+            .jsonld_types
+            .iter()
+            .any(|t| t.ends_with("Article") || t == "BlogPosting");
+    let body_chars: usize = body.iter().map(|b| b.text.chars().count()).sum();
+    let body_punct: usize = body
+        .iter()
+        .map(|b| b.text.chars().filter(|&c| is_sentence_punct(c)).count())
+        .sum();
+    let paragraphs = body
+        .iter()
+        .filter(|b| b.text.chars().count() >= 20 && b.text.chars().any(is_sentence_punct))
+        .count();
+    let (page_text_chars, page_link_chars) = scan
+        .stats
+        .iter()
+        .filter(|(id, _)| Some(**id) != content)
+        .map(|(_, s)| (s.chars, s.link_chars))
+        .max_by_key(|(c, _)| *c)
+        .unwrap_or((0, 0));
+    let title = meta.html_title.as_deref().unwrap_or("");
+    let looks_like_error = [
+        "404",
+        "页面不存在",
+        "頁面不存在",
+        "Page not found",
+        "page not found",
+        "找不到",
+    ]
+    .iter()
+    .any(|w| title.contains(w))
+        || meta.h1.iter().any(|h| h.trim() == "404");
+    PageSignals {
+        location: url.map(str::to_string),
+        declares_article,
+        has_article_body_marker: content.is_some_and(|c| scan.article_body.contains(&c)),
+        content_chars: body_chars,
+        content_punctuation: body_punct,
+        content_paragraphs: paragraphs,
+        largest_link_group: scan.largest_link_group,
+        page_link_chars,
+        page_text_chars,
+        has_title,
+        looks_like_error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_prose_container_over_navigation_and_related() {
+        let html = r#"<html><head><title>某市发布新规_某某新闻网</title></head><body>
+            <div class="nav"><a href="/">首页</a><a href="/a">国内</a><a href="/b">国际</a></div>
+            <h1>某市发布新规</h1><div class="info">2024-11-05 12:36 来源：某某日报</div>
+            <div class="main-content">
+              <p>某市政府今天发布新规，要求各区在年底前完成老旧小区改造，并公开进度。</p>
+              <p>市民对此表示欢迎，认为新规将改善居住环境，提升生活质量。</p>
+              <div class="related"><h3>相关新闻</h3><ul><li><a href="/x">另一条新闻标题很长</a></li><li><a href="/y">第三条新闻标题也很长</a></li></ul></div>
+            </div>
+            <div class="sidebar"><p>热门推荐：这是一段有标点的推荐文字，不应进入正文。</p></div>
+            </body></html>"#;
+        let p = extract_page(
+            html.as_bytes(),
+            Some("https://news.example.cn/2024/11/05/a.html"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.title.as_deref(), Some("某市发布新规"));
+        assert_eq!(p.body.len(), 2, "{:?}", p.body);
+        assert!(
+            p.related
+                .iter()
+                .any(|l| l.url == "https://news.example.cn/x")
+        );
+        assert_eq!(
+            p.published.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2024-11-05T12:36:00+08:00")
+        );
+        assert_eq!(p.kind, PageKind::Article);
+        assert_eq!(p.language, "zh");
+    }
+
+    #[test]
+    fn empty_input_is_an_error() {
+        assert!(matches!(
+            extract_page(b"  \n", Some("x.html")),
+            Err(ExtractError::Empty { .. })
+        ));
+    }
+}
