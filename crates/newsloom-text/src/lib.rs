@@ -1,14 +1,286 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! The newsloom Chinese text layer.
+//!
+//! Outlets write the same story in simplified and traditional script, with regional
+//! vocabularies and transliterations (普京 / 蒲亭 / 普丁, 特朗普 / 川普, 哈里斯 / 賀錦麗). This
+//! crate computes, next to each outlet's untouched text, a **matching form** that sees through
+//! those differences, and reads the article for sentences, entities, quotes and dates.
+//!
+//! ```
+//! use newsloom_text::TextLayer;
+//! let layer = TextLayer::default();
+//! assert_eq!(layer.matching_form("王毅會蒲亭「成熟堅韌」"), layer.matching_form("王毅会普京“成熟坚韧”"));
+//! ```
+//!
+//! Build one [`TextLayer`] per process and share it (it is `Send + Sync`): building loads the
+//! dictionaries and compiles the alias table, which takes a fraction of a second.
+
+mod aliases;
+mod convert;
+mod dates;
+mod entities;
+mod fold;
+mod mining;
+mod numerals;
+mod quotes;
+mod segment;
+
+use std::collections::HashSet;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use jieba_rs::Jieba;
+use serde::Serialize;
+
+pub use aliases::{AliasGroup, AliasTable, AliasVariant, CuratedEntry, EntityKind};
+pub use convert::t2s;
+pub use dates::{DateMention, dates_in, local_offset};
+pub use entities::Entity;
+pub use mining::{
+    AliasMiner, FormStats, MinedAliases, MinedLink, MinedName, extract_links, latin_key,
+};
+pub use quotes::Quote;
+pub use segment::split_sentences;
+
+use aliases::ResolvedAliases;
+
+/// Errors of the text layer; each names the input and the reason.
+#[derive(Debug, thiserror::Error)]
+pub enum TextError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: not valid mined-alias JSON: {source}")]
+    Json {
+        path: String,
+        source: serde_json::Error,
+    },
+    #[error("{origin}: line {line}: {reason}")]
+    Table {
+        origin: String,
+        line: usize,
+        reason: String,
+    },
+}
+
+/// The matching forms of an article's title and body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatchingText {
+    pub title: String,
+    /// Body blocks in order, one a line.
+    pub body: String,
+}
+
+/// One sentence: the outlet's text and its matching form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sentence {
+    pub text: String,
+    pub matching: String,
+}
+
+/// Everything the text layer reads from one article (the `newsloom analyze` JSON object).
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    /// The article id.
+    pub id: String,
+    pub matching: MatchingText,
+    /// Sentences of the title and body, in order (the title is the first sentence).
+    pub sentences: Vec<Sentence>,
+    pub entities: Vec<Entity>,
+    pub quotes: Vec<Quote>,
+    pub dates: Vec<DateMention>,
+}
+
+/// The text layer: conversion, folding, alias canonicalization, segmentation and analysis.
+pub struct TextLayer {
+    aliases: ResolvedAliases,
+    /// Leftmost-longest automaton over simplified spellings of every alias and blocker.
+    alias_ac: Option<AhoCorasick>,
+    /// Per automaton pattern: the replacement (canonical form, or the blocker itself).
+    alias_replacement: Vec<String>,
+    jieba: Jieba,
+}
+
+impl Default for TextLayer {
+    /// The text layer with the curated alias table only.
+    fn default() -> Self {
+        TextLayer::new(AliasTable::curated())
+    }
+}
+
+impl TextLayer {
+    /// Builds the layer from an alias table (curated, optionally with mined aliases).
+    pub fn new(aliases: AliasTable) -> Self {
+        let resolved = ResolvedAliases::build(&aliases);
+        let mut patterns: Vec<String> = Vec::new();
+        let mut replacement: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for blocker in &resolved.blockers {
+            if seen.insert(blocker.clone()) {
+                patterns.push(blocker.clone());
+                replacement.push(blocker.clone());
+            }
+        }
+        let mut forms: Vec<(&String, &usize)> = resolved.by_form.iter().collect();
+        forms.sort();
+        for (form, &g) in forms {
+            let Some(group) = resolved.groups.get(g) else {
+                continue;
+            };
+            // Patterns are matched against text whose numerals are already digits.
+            let key = numerals::convert_numerals(form);
+            if key.chars().count() < 2 || !seen.insert(key.clone()) {
+                continue;
+            }
+            patterns.push(key);
+            replacement.push(group.canonical.clone());
+        }
+        let alias_ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .ok();
+        let jieba = segment::build_jieba(&resolved);
+        TextLayer {
+            aliases: resolved,
+            alias_ac,
+            alias_replacement: replacement,
+            jieba,
+        }
+    }
+
+    /// The matching form of a text: width and punctuation folded, whitespace cleaned,
+    /// traditional → simplified (OpenCC t2s), Chinese numerals in dates and counts as digits,
+    /// and regional name variants rewritten to their canonical form. Display text is never
+    /// changed; this is a separate string for comparing.
+    pub fn matching_form(&self, text: &str) -> String {
+        let folded = fold::fold(text);
+        let simplified = convert::t2s(&folded);
+        let numbered = numerals::convert_numerals(&simplified);
+        self.canonicalize_names(&numbered)
+    }
+
+    /// Rewrites every alias spelling in `text` (already simplified) to its canonical form.
+    fn canonicalize_names(&self, text: &str) -> String {
+        let Some(ac) = &self.alias_ac else {
+            return text.to_string();
+        };
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for m in ac.find_iter(text) {
+            let Some(rep) = self.alias_replacement.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            out.push_str(text.get(last..m.start()).unwrap_or_default());
+            out.push_str(rep);
+            last = m.end();
+        }
+        out.push_str(text.get(last..).unwrap_or_default());
+        out
+    }
+
+    /// Segments a matching form into words (jieba with the news dictionary, HMM for unknown
+    /// words). Whitespace is dropped.
+    pub fn tokens(&self, matching: &str) -> Vec<String> {
+        self.jieba
+            .cut(matching, true)
+            .into_iter()
+            .filter(|t| !t.word.trim().is_empty())
+            .map(|t| t.word.to_string())
+            .collect()
+    }
+
+    /// The alias groups this layer canonicalizes with.
+    pub fn alias_groups(&self) -> &[AliasGroup] {
+        &self.aliases.groups
+    }
+
+    /// The alias group a spelling (any script) belongs to.
+    pub fn alias_group(&self, name: &str) -> Option<&AliasGroup> {
+        let key = convert::name_key(name);
+        self.aliases
+            .by_form
+            .get(&key)
+            .and_then(|&g| self.aliases.groups.get(g))
+    }
+
+    /// Reads one article: matching forms, sentences, entities, quotes and dates.
+    pub fn analyze(&self, article: &newsloom_model::Article) -> Analysis {
+        let body = article.body_text();
+        let matching = MatchingText {
+            title: self.matching_form(&article.title),
+            body: self.matching_form(&body),
+        };
+        let mut sentences = Vec::new();
+        for text in split_sentences(&article.title)
+            .into_iter()
+            .chain(split_sentences(&body))
+        {
+            sentences.push(Sentence {
+                text: text.to_string(),
+                matching: self.matching_form(text),
+            });
+        }
+        let views: Vec<entities::SentenceView> = sentences
+            .iter()
+            .map(|s| entities::SentenceView::new(&s.text))
+            .collect();
+        let mentions: Vec<Vec<entities::Mention>> = views
+            .iter()
+            .map(|v| entities::sentence_mentions(self, v))
+            .collect();
+        let entities = entities::collect_entities(&mentions);
+        let quotes = quotes::find_quotes(self, &sentences, &views, &mentions);
+        let dates = dates::find_dates(article, &sentences);
+        Analysis {
+            id: article.id.clone(),
+            matching,
+            sentences,
+            entities,
+            quotes,
+            dates,
+        }
+    }
+
+    pub(crate) fn jieba(&self) -> &Jieba {
+        &self.jieba
+    }
+
+    pub(crate) fn resolved(&self) -> &ResolvedAliases {
+        &self.aliases
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn assert_send_sync<T: Send + Sync>() {}
+
     #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+    fn layer_is_shareable() {
+        assert_send_sync::<TextLayer>();
+    }
+
+    #[test]
+    fn matching_form_sees_through_script_and_names() {
+        let l = TextLayer::default();
+        assert_eq!(l.matching_form("俄羅斯總統蒲亭"), "俄罗斯总统普京");
+        assert_eq!(l.matching_form("川普與賀錦麗"), "特朗普与哈里斯");
+        assert_eq!(l.matching_form("澤倫斯基"), "泽连斯基");
+        assert_eq!(l.matching_form("四川普通话"), "四川普通话");
+        assert_eq!(
+            l.matching_form("「二零一九年一月二十一日」"),
+            "“2019年1月21日”"
+        );
+        assert_eq!(l.matching_form("三十余万人　ＡＢＣ"), "30余万人ABC");
+    }
+
+    #[test]
+    fn tokens_keep_names_whole() {
+        let l = TextLayer::default();
+        let t = l.tokens(&l.matching_form("扎哈洛娃说拉夫罗夫会见了蒲亭"));
+        assert!(t.contains(&"扎哈罗娃".to_string()), "{t:?}");
+        assert!(t.contains(&"拉夫罗夫".to_string()), "{t:?}");
+        assert!(t.contains(&"普京".to_string()), "{t:?}");
     }
 }

@@ -1,0 +1,197 @@
+//! Entities: people, places and organizations, each with a canonical id shared across scripts
+//! and spellings (`person:普京` for 普京, 普丁 and 蒲亭).
+//!
+//! Evidence, strongest first: the alias table (curated and mined spellings), jieba's
+//! part-of-speech tags on the simplified text (`nr`/`ns`/`nt`), and titles next to a word
+//! (`总统`, `外长`, `发言人` before or after an unknown word make it a person).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::TextLayer;
+use crate::aliases::EntityKind;
+use crate::fold::{fold_char, is_han};
+
+/// One entity of an article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entity {
+    /// `kind:canonical`, the same for every spelling and script.
+    pub id: String,
+    pub kind: EntityKind,
+    /// The spellings seen in this article, as written, in order of first appearance.
+    pub names: Vec<String>,
+}
+
+/// One mention of an entity in a sentence; positions are char indices into the sentence text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub id: String,
+    pub kind: EntityKind,
+    /// As written in the sentence.
+    pub surface: String,
+}
+
+/// Titles and roles that make the neighbouring word a person.
+pub(crate) const TITLES: &[&str] = &[
+    "总统",
+    "副总统",
+    "总理",
+    "副总理",
+    "首相",
+    "外长",
+    "外交部长",
+    "国防部长",
+    "防长",
+    "部长",
+    "国务卿",
+    "发言人",
+    "主席",
+    "副主席",
+    "议长",
+    "主任",
+    "秘书长",
+    "总书记",
+    "国王",
+    "女王",
+    "王储",
+    "教宗",
+    "司令",
+    "将军",
+    "局长",
+    "署长",
+    "市长",
+    "州长",
+    "省长",
+    "候选人",
+    "总裁",
+    "执行长",
+    "董事长",
+    "大使",
+    "委员",
+    "院长",
+    "部长级",
+    "总督",
+    "特使",
+    "顾问",
+    "幕僚长",
+    "参议员",
+    "众议员",
+    "议员",
+    "首席执行官",
+    "财长",
+    "商务部长",
+    "司法部长",
+    "主委",
+    "党魁",
+];
+
+/// Words jieba tags as names that are not names in news copy.
+const NOT_NAMES: &[&str] = &[
+    "中方", "俄方", "美方", "双方", "各方", "外界", "官方", "当局",
+];
+
+/// A sentence seen three ways: the original characters, a one-to-one width fold of them, and
+/// its simplified conversion. When conversion keeps the length (it nearly always does), a char
+/// index in the simplified text is a char index in the original.
+pub(crate) struct SentenceView {
+    pub original: Vec<char>,
+    pub simplified: String,
+    pub aligned: bool,
+}
+
+impl SentenceView {
+    pub(crate) fn new(text: &str) -> Self {
+        let original: Vec<char> = text.chars().collect();
+        // fold_char drops zero-width characters; keep a space instead so indices stay aligned.
+        let light: String = original
+            .iter()
+            .map(|&c| fold_char(c).unwrap_or(' '))
+            .collect();
+        let simplified = crate::convert::t2s(&light);
+        let aligned = simplified.chars().count() == original.len();
+        SentenceView {
+            original,
+            simplified,
+            aligned,
+        }
+    }
+
+    /// The original text of chars `start..end` of the simplified text.
+    pub(crate) fn surface(&self, start: usize, end: usize, fallback: &str) -> String {
+        if self.aligned
+            && let Some(s) = self.original.get(start..end)
+        {
+            return s.iter().collect();
+        }
+        fallback.to_string()
+    }
+}
+
+/// Finds the entity mentions of one sentence.
+pub(crate) fn sentence_mentions(layer: &TextLayer, view: &SentenceView) -> Vec<Mention> {
+    let resolved = layer.resolved();
+    let tags = layer.jieba().tag(&view.simplified, true);
+    let mut out = Vec::new();
+    for (i, tag) in tags.iter().enumerate() {
+        let word = tag.word;
+        let (id, kind) = if let Some(group) = resolved
+            .by_form
+            .get(word)
+            .and_then(|&g| resolved.groups.get(g))
+        {
+            (group.id.clone(), group.kind)
+        } else {
+            let han = word.chars().count() >= 2 && word.chars().all(is_han);
+            if !han || NOT_NAMES.contains(&word) {
+                continue;
+            }
+            let prev = i.checked_sub(1).and_then(|p| tags.get(p)).map(|t| t.word);
+            let next = tags.get(i + 1).map(|t| t.word);
+            let titled = prev.is_some_and(|w| TITLES.contains(&w))
+                || next.is_some_and(|w| TITLES.contains(&w));
+            let kind = match tag.tag {
+                "nr" | "nrfg" | "nrt" => EntityKind::Person,
+                "ns" if !titled => EntityKind::Place,
+                "nt" if !titled => EntityKind::Org,
+                // Unknown words (HMM-found, `x`/`nz`) next to a title are people.
+                "x" | "nz" | "ns" | "nt" if titled => EntityKind::Person,
+                _ => continue,
+            };
+            let canonical = crate::numerals::convert_numerals(word);
+            (format!("{}:{}", kind.as_str(), canonical), kind)
+        };
+        out.push(Mention {
+            start: tag.start,
+            end: tag.end,
+            surface: view.surface(tag.start, tag.end, word),
+            id,
+            kind,
+        });
+    }
+    out
+}
+
+/// Collects the entities of an article from its sentences' mentions, merged by id.
+pub(crate) fn collect_entities(mentions: &[Vec<Mention>]) -> Vec<Entity> {
+    let mut order: Vec<Entity> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for m in mentions.iter().flatten() {
+        let i = *index.entry(m.id.clone()).or_insert_with(|| {
+            order.push(Entity {
+                id: m.id.clone(),
+                kind: m.kind,
+                names: Vec::new(),
+            });
+            order.len() - 1
+        });
+        if let Some(e) = order.get_mut(i)
+            && !e.names.contains(&m.surface)
+        {
+            e.names.push(m.surface.clone());
+        }
+    }
+    order
+}
