@@ -1,0 +1,210 @@
+//! Hostile database files: corrupt, truncated, foreign, read-only, too new, full disk.
+//! Each must give a clear error naming the file and the reason, and leave the file
+//! byte-for-byte as it was.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use newsloom_store::*;
+
+fn populated(dir: &Path, n: usize) -> PathBuf {
+    let path = dir.join("newsloom.db");
+    let mut store = Store::open(&path).unwrap();
+    let idx: Vec<usize> = (0..n).collect();
+    store.put_batch(&batch(&idx, |_| 0, &id_of)).unwrap();
+    drop(store);
+    assert!(!path.with_file_name("newsloom.db-wal").exists(), "closing checkpoints the WAL away");
+    path
+}
+
+fn assert_mentions(err: &StoreError, path: &Path, words: &[&str]) {
+    let msg = err.to_string();
+    eprintln!("error shown: {msg}");
+    assert!(msg.contains(&path.display().to_string()), "error does not name the file: {msg}");
+    for w in words {
+        assert!(msg.contains(w), "error lacks {w:?}: {msg}");
+    }
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn random_bytes_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newsloom.db");
+    let mut rng = Rng(42);
+    let bytes: Vec<u8> = (0..16_384).map(|_| rng.next() as u8).collect();
+    std::fs::write(&path, &bytes).unwrap();
+    let before = file_hash(&path);
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+    assert_mentions(&err, &path, &["not an SQLite database"]);
+    let err = Store::open_read_only(&path).unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+    assert_eq!(file_hash(&path), before);
+    // A short file of text (someone's notes saved as .db) too.
+    std::fs::write(&path, b"hello").unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert_mentions(&err, &path, &["shorter than an SQLite header"]);
+    assert_eq!(std::fs::read(&path).unwrap(), b"hello");
+}
+
+#[test]
+fn a_sqlite_header_over_garbage_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = populated(dir.path(), 50);
+    // Keep the header, scramble everything after page 1.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let mut rng = Rng(7);
+    for b in bytes.iter_mut().skip(4096) {
+        *b = rng.next() as u8;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let before = file_hash(&path);
+    // Opening may succeed (page 1 is intact) or fail; either way the damage must be
+    // reported, never silently written over.
+    match Store::open(&path) {
+        Err(err) => {
+            assert_mentions(&err, &path, &[]);
+            assert_eq!(file_hash(&path), before);
+        }
+        Ok(store) => {
+            eprintln!("opened; integrity_check: {:?}", store.integrity_check().map(|p| p.len()));
+            let problems = store.integrity_check();
+            assert!(problems.is_err() || problems.is_ok_and(|p| !p.is_empty()), "integrity_check must see the damage");
+        }
+    }
+}
+
+#[test]
+fn a_truncated_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = populated(dir.path(), 200);
+    let full = std::fs::read(&path).unwrap();
+    assert!(full.len() > 8 * 4096, "need a multi-page database, got {} bytes", full.len());
+    for cut in [full.len() / 2 / 4096 * 4096, full.len() / 2 + 123, 4096] {
+        std::fs::write(&path, &full[..cut]).unwrap();
+        let before = file_hash(&path);
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "cut at {cut}: {err}");
+        assert_mentions(&err, &path, &["truncated"]);
+        let err = Store::open_read_only(&path).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "cut at {cut}: {err}");
+        assert_eq!(file_hash(&path), before, "cut at {cut}");
+    }
+}
+
+#[test]
+fn another_programs_sqlite_file_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('mine');").unwrap();
+    drop(conn);
+    let before = file_hash(&path);
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+    assert_mentions(&err, &path, &["another program"]);
+    assert_eq!(file_hash(&path), before);
+}
+
+#[test]
+fn a_newer_schema_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = populated(dir.path(), 10);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    conn.pragma_update(None, "journal_mode", "delete").unwrap();
+    drop(conn);
+    let before = file_hash(&path);
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::SchemaTooNew { found, supported, .. } if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION), "{err}");
+    assert_mentions(&err, &path, &["newer than this newsloom supports", "upgrade newsloom"]);
+    let err = Store::open_read_only(&path).unwrap_err();
+    assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err}");
+    assert_eq!(file_hash(&path), before);
+    // Not even the journal mode was switched back to WAL.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    assert_eq!(mode, "delete");
+}
+
+#[test]
+fn a_read_only_file_is_refused_for_writing_but_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = populated(dir.path(), 10);
+    set_mode(&path, 0o444);
+    let before = file_hash(&path);
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
+    assert_mentions(&err, &path, &["read-only"]);
+    let reader = Store::open_read_only(&path).unwrap();
+    assert_eq!(reader.counts().unwrap().articles, 10);
+    assert_eq!(reader.stories(&StoryFilter::default()).unwrap().len(), 1);
+    drop(reader);
+    assert_eq!(file_hash(&path), before);
+    set_mode(&path, 0o644);
+}
+
+#[test]
+fn a_read_only_folder_is_refused_for_writing_but_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("ro");
+    std::fs::create_dir(&sub).unwrap();
+    let path = populated(&sub, 10);
+    // The file itself stays writable: the folder is what SQLite cannot write to.
+    set_mode(&sub, 0o555);
+    let before = file_hash(&path);
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
+    assert_mentions(&err, &path, &["folder", "read-only"]);
+    // A new database in a read-only folder is refused before anything is created.
+    let fresh = sub.join("new.db");
+    let err = Store::open(&fresh).unwrap_err();
+    assert_mentions(&err, &fresh, &["folder", "read-only"]);
+    assert!(!fresh.exists());
+    let reader = Store::open_read_only(&path).unwrap();
+    assert_eq!(reader.story("s0").unwrap().unwrap().article_count, 10);
+    drop(reader);
+    assert_eq!(file_hash(&path), before);
+    set_mode(&sub, 0o755);
+}
+
+#[test]
+fn a_full_disk_rolls_back_the_batch_and_leaves_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = populated(dir.path(), 20);
+    let before = file_hash(&path);
+    let size = std::fs::metadata(&path).unwrap().len();
+    let counts_before = Store::open_read_only(&path).unwrap().counts().unwrap();
+    {
+        let mut store = Store::open_with(&path, &OpenOptions { max_size_bytes: Some(size) }).unwrap();
+        let idx: Vec<usize> = (20..400).collect();
+        let err = store.put_batch(&batch(&idx, |_| 0, &id_of)).unwrap_err();
+        assert!(matches!(err, StoreError::DiskFull { .. }), "{err}");
+        assert_mentions(&err, &path, &["disk full", "nothing of this step was written"]);
+        // The store stays usable: reads see the old content.
+        assert_eq!(store.counts().unwrap(), counts_before);
+    }
+    assert_eq!(file_hash(&path), before, "a failed batch must not change the file");
+    // With room again, the same batch goes through.
+    let mut store = Store::open(&path).unwrap();
+    let idx: Vec<usize> = (20..400).collect();
+    store.put_batch(&batch(&idx, |_| 0, &id_of)).unwrap();
+    assert_eq!(store.counts().unwrap().articles, 400);
+    assert!(store.integrity_check().unwrap().is_empty());
+}
+
+#[test]
+fn a_folder_is_not_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    std::fs::create_dir(&path).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert_mentions(&err, &path, &["not a regular file"]);
+}
