@@ -33,8 +33,14 @@ pub fn walk(root: ElementRef<'_>) -> Fragment {
 
 /// Like [`walk`], but leaves out the subtrees rooted at `skip` (the page extractor uses it to
 /// keep related-link lists, share bars and comment boxes inside the content container out).
-pub fn walk_except(root: ElementRef<'_>, skip: &std::collections::HashSet<ego_tree::NodeId>) -> Fragment {
-    let mut walker = Walker { skip: Some(skip), ..Walker::default() };
+pub fn walk_except(
+    root: ElementRef<'_>,
+    skip: &std::collections::HashSet<ego_tree::NodeId>,
+) -> Fragment {
+    let mut walker = Walker {
+        skip: Some(skip),
+        ..Walker::default()
+    };
     for edge in root.traverse() {
         match edge {
             Edge::Open(node) => walker.open(node.value(), node.id()),
@@ -170,6 +176,9 @@ impl Walker<'_> {
 
     fn image(&mut self, el: &Element) {
         let Some(url) = image_url(el) else { return };
+        if is_ad_or_pixel(el, &url) {
+            return;
+        }
         // An image inside running text ends the block before it: its caption follows it.
         self.flush();
         let alt = el
@@ -370,6 +379,15 @@ fn is_dropped(el: &Element) -> bool {
     id.starts_with("div-gpt-ad") || el.classes().any(|c| c.starts_with("adsbygoogle"))
 }
 
+/// Advertisement images, banners and tracking pixels are not article images.
+fn is_ad_or_pixel(el: &Element, url: &str) -> bool {
+    let tiny = |a: &str| el.attr(a).is_some_and(|v| matches!(v.trim().trim_end_matches("px"), "0" | "1"));
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let ad_path = path.split('/').any(|seg| matches!(seg.to_ascii_lowercase().as_str(), "ad" | "ads" | "advert" | "adv" | "banner" | "banners"));
+    let ad_alt = el.attr("alt").is_some_and(|a| !a.trim().is_empty() && crate::boilerplate::is_boilerplate(a));
+    tiny("width") || tiny("height") || ad_path || ad_alt
+}
+
 fn image_url(el: &Element) -> Option<String> {
     let raw = ["src", "data-src", "data-original", "data-lazy-src"]
         .iter()
@@ -412,23 +430,27 @@ pub fn is_cjk(c: char) -> bool {
         | '\u{2026}' | '\u{2014}' | '\u{00B7}' | '\u{20000}'..='\u{2FFFF}')
 }
 
-/// Collapses whitespace runs: removed next to a CJK character, one space between others,
-/// trimmed at both ends. Ideographic spaces (U+3000) are content and kept.
+/// Collapses whitespace runs, trimmed at both ends. A run that holds a line break is layout
+/// (prettified HTML breaks lines around every inline tag): it disappears next to a CJK
+/// character. A run of plain spaces is the author's: it stays one space. Between Latin
+/// words any run is one space. Ideographic spaces (U+3000) are content and kept.
 pub fn join_cjk_whitespace(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    let mut pending_space = false;
+    let mut pending: Option<bool> = None; // Some(run holds a line break)
     for c in raw.chars() {
         if c.is_whitespace() && c != '\u{3000}' {
-            pending_space = !out.is_empty();
+            if !out.is_empty() {
+                let newline = matches!(c, '\n' | '\r');
+                pending = Some(pending.unwrap_or(false) || newline);
+            }
             continue;
         }
-        if pending_space {
-            let prev = out.chars().next_back();
-            if prev.is_some_and(|p| !is_cjk(p) && p != '\u{3000}') && !is_cjk(c) && c != '\u{3000}'
-            {
+        if let Some(newline) = pending.take() {
+            let prev = out.chars().next_back().unwrap_or(' ');
+            let touches_cjk = is_cjk(prev) || is_cjk(c) || prev == '\u{3000}' || c == '\u{3000}';
+            if !(touches_cjk && newline) {
                 out.push(' ');
             }
-            pending_space = false;
         }
         out.push(c);
     }

@@ -107,6 +107,30 @@ pub fn by_name(text: &str) -> Option<Outlet> {
         .map(|(e, _)| e.outlet())
 }
 
+/// The outlet named by a path segment of a mirror URL or file path (`…/pen/2411/cna/2024/…`,
+/// `CNA-標題.html`): aggregators file articles under the outlet's slug. Only exact slugs
+/// and names count, so ordinary words in paths never match.
+pub fn by_path(path: &str) -> Option<Outlet> {
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    path.rsplit(['/', '\\'])
+        .skip(1)
+        .take(6)
+        .chain(
+            path.rsplit(['/', '\\'])
+                .next()
+                .and_then(|f| f.split('-').next()),
+        )
+        .find_map(|segment| {
+            REGISTRY
+                .iter()
+                .find(|e| {
+                    e.id.eq_ignore_ascii_case(segment)
+                        || e.aliases.iter().any(|a| a.eq_ignore_ascii_case(segment))
+                })
+                .map(Entry::outlet)
+        })
+}
+
 /// An outlet for a domain the registry does not know: its registrable name as both id and name.
 pub fn unknown_domain(url: &str) -> Option<Outlet> {
     let host = host_of(url)?;
