@@ -78,6 +78,16 @@ pub fn classify(s: &PageSignals) -> PageKind {
     if prose && (s.declares_article || s.has_article_body_marker) {
         return PageKind::Article;
     }
+    // A one-line notice (`美國感恩節假期，金融市場休市。`) or an embed with a credit line, in
+    // an explicit article-body container.
+    if s.has_article_body_marker && s.has_title && s.content_chars >= 1 && !link_heavy {
+        return PageKind::Article;
+    }
+    // A headline-only article (its body container is empty in the source) is still an
+    // article, not a list: say so, and let the caller decide what to do with no text.
+    if s.has_article_body_marker && s.declares_article && s.has_title && !link_heavy {
+        return PageKind::Article;
+    }
     if link_heavy && s.content_paragraphs < 3 {
         return PageKind::List;
     }

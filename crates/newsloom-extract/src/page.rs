@@ -407,16 +407,15 @@ fn is_negative(el: &Element) -> bool {
         || words.contains("post-content");
     !positive
         && words
-            .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-            .any(|w| {
-                NEGATIVE_HINTS.iter().any(|h| {
-                    w == *h
-                        || w.starts_with(&format!("{h}-"))
-                        || w.ends_with(&format!("-{h}"))
-                        || w.starts_with(&format!("{h}_"))
-                        || w.ends_with(&format!("_{h}"))
-                })
-            })
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_')
+            .any(is_negative_word)
+}
+
+/// `related`, `share-bar`, `footer_links`, `hot-news`: a hint as the whole word or as one
+/// `-`/`_`-separated part of it.
+fn is_negative_word(word: &str) -> bool {
+    word.split(['-', '_'])
+        .any(|part| NEGATIVE_HINTS.contains(&part))
 }
 
 fn positive_weight(el: &Element) -> f64 {
@@ -606,16 +605,12 @@ fn finish_run(stack: &mut [Frame], page_text: &mut String) {
 
 /// Picks the element holding the article text.
 fn choose_content(doc: &Html, scan: &Scan) -> Option<NodeId> {
-    // An explicit article-body marker wins when it holds prose.
+    // An explicit article-body marker wins, even when empty (a headline-only page).
     if let Some(id) = scan
         .article_body
         .iter()
         .copied()
-        .filter(|id| {
-            scan.stats
-                .get(id)
-                .is_some_and(|s| s.punct >= 1 && s.chars >= 20)
-        })
+        .filter(|id| scan.stats.get(id).is_some_and(|s| s.chars >= 0))
         .max_by_key(|id| scan.stats.get(id).map(|s| s.chars).unwrap_or(0))
     {
         return Some(id);
@@ -946,16 +941,23 @@ fn signals(
         .max_by_key(|(c, _)| *c)
         .unwrap_or((0, 0));
     let title = meta.html_title.as_deref().unwrap_or("");
-    let looks_like_error = [
-        "404",
-        "页面不存在",
-        "頁面不存在",
-        "Page not found",
-        "page not found",
-        "找不到",
-    ]
-    .iter()
-    .any(|w| title.contains(w))
+    // Error pages say so in the title or a bare `404` headline; a headline that merely
+    // contains 找不到 ("could not find") is news.
+    let title_trim = title.trim();
+    let looks_like_error = title_trim.starts_with("404")
+        || title_trim.ends_with("404")
+        || [
+            "页面不存在",
+            "頁面不存在",
+            "页面找不到",
+            "找不到页面",
+            "找不到網頁",
+            "Page not found",
+            "page not found",
+            "Not Found",
+        ]
+        .iter()
+        .any(|w| title_trim.contains(w))
         || meta.h1.iter().any(|h| h.trim() == "404");
     PageSignals {
         location: url.map(str::to_string),
