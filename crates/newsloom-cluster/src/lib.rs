@@ -1,14 +1,43 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! newsloom duplicates and stories.
+//!
+//! * [`dedup`]: exact duplicates (hash of the matching-form body), near-duplicates (MinHash
+//!   over matching-form character shingles with LSH banding) and passage reuse (paragraphs and
+//!   sentences shared between different articles, with both locations).
+//! * [`cluster`]: online clustering in publication order into events (one happening) and
+//!   stories (a happening with its directly related events), with stable ids derived from
+//!   founding article ids, story merges, and a live time window that bounds memory.
+//!
+//! The one-call entry point is [`cluster_articles`].
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod cluster;
+pub mod dedup;
+pub mod devset;
+pub mod eval;
+pub mod features;
+pub mod minhash;
+pub mod text;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+pub use cluster::{
+    Assignment, Clusterer, Clusters, Config, DuplicateRecord, EventRecord, StoryRecord,
+};
+pub use dedup::{DedupConfig, DupKind, DupMatch, Location, PassageReuse};
+pub use features::ArticleFeatures;
+pub use text::{BasicText, TextView};
+
+use newsloom_model::Article;
+
+/// Clusters a batch of articles: sorts them by publication time (undated last, then by id),
+/// feeds them to a fresh [`Clusterer`] and returns the snapshot.
+pub fn cluster_articles(text: &dyn TextView, articles: &[Article], config: &Config) -> Clusters {
+    let mut order: Vec<&Article> = articles.iter().collect();
+    order.sort_by(|a, b| {
+        let key = |x: &Article| (x.published.is_none(), x.published.map(|p| p.timestamp()));
+        key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
+    });
+    let mut clusterer = Clusterer::new(config.clone());
+    for article in order {
+        let f = ArticleFeatures::from_article(text, article);
+        clusterer.add(&f);
     }
+    clusterer.snapshot()
 }

@@ -1,0 +1,966 @@
+//! Online clustering of articles into events and stories.
+//!
+//! Articles arrive in (roughly) publication order. Each article is turned into a sparse
+//! term vector (Han bigrams and Latin words of the matching-form title and lead, entity ids
+//! and quotes), scored against the live events found through an inverted index over its
+//! rarest terms, and either joins the best event or founds a new one; a new event joins the
+//! best live story or founds one. Scores are TF-IDF cosines with document frequencies learned
+//! online, multiplied by a time decay. Nothing already decided is recomputed: an article
+//! touches only the events its own terms retrieve, so the cost per article does not grow with
+//! history, and events that have been quiet longer than the live window go dormant (their
+//! vectors and postings are dropped; their ids and members are kept for output until taken).
+
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use crate::dedup::{DedupConfig, DedupOutcome, Deduper, DupMatch, Fingerprints, PassageReuse};
+use crate::features::ArticleFeatures;
+use crate::text::{for_each_term, hash_str};
+
+/// Settings of the clusterer. The defaults are the tuned values (see the crate README).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Weight of title terms relative to body terms.
+    pub title_weight: f32,
+    /// Characters of body text (from the start) that contribute terms: the lead carries
+    /// the happening; the tail of long articles is background that links unrelated events.
+    pub lead_chars: usize,
+    /// Weight of an entity id term.
+    pub entity_weight: f32,
+    /// Weight of an exact-quote term.
+    pub quote_weight: f32,
+    /// Terms kept per article: the highest tf-idf ones (keyword vector). Dropping the long
+    /// tail of common bigrams makes same-event articles from different outlets comparable.
+    pub max_terms: usize,
+    /// Terms per article used to retrieve candidate events.
+    pub index_terms: usize,
+    /// Posting lists longer than this are too common to retrieve by.
+    pub max_postings: usize,
+    /// Weight of the best single-member cosine relative to the centroid cosine (0 = centroid only).
+    pub link_weight: f32,
+    /// Also index Han character trigrams (names and set phrases), not only bigrams.
+    pub trigrams: bool,
+    /// Share of the event score that comes from title-to-title similarity. Titles state the
+    /// happening; bodies share the background of the whole story, which is what makes the
+    /// events of one large story (ATACMS strike, Storm Shadow strike, ICBM launch) look alike.
+    pub title_blend: f32,
+    /// Score at or above which an article joins an event.
+    pub event_threshold: f32,
+    /// Score at or above which a new event joins a story.
+    pub story_threshold: f32,
+    /// Score against an event of another story at or above which the two stories merge.
+    pub merge_threshold: f32,
+    /// Time decay constants (hours) of event and story scores.
+    pub event_tau_hours: f32,
+    pub story_tau_hours: f32,
+    /// Events quiet for longer than this (hours) go dormant.
+    pub window_hours: f32,
+    pub dedup: DedupConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title_weight: 3.0,
+            lead_chars: 400,
+            entity_weight: 2.0,
+            quote_weight: 1.5,
+            max_terms: 80,
+            index_terms: 24,
+            max_postings: 2000,
+            link_weight: 0.8,
+            title_blend: 0.3,
+            trigrams: true,
+            event_threshold: 0.15,
+            story_threshold: 0.12,
+            merge_threshold: 0.5,
+            event_tau_hours: 36.0,
+            story_tau_hours: 120.0,
+            window_hours: 7.0 * 24.0,
+            dedup: DedupConfig::default(),
+        }
+    }
+}
+
+/// Where one article went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub article: String,
+    /// Event id.
+    pub event: String,
+    /// Story id (after any merge this article caused).
+    pub story: String,
+    /// Set when the article is a copy of an earlier one (it then joins that article's event).
+    pub duplicate_of: Option<DupMatch>,
+    /// Paragraphs and sentences shared with earlier articles.
+    pub passages: Vec<PassageReuse>,
+    pub new_event: bool,
+    pub new_story: bool,
+    /// Ids of stories merged into `story` because of this article.
+    pub merged_stories: Vec<String>,
+}
+
+/// One event in the output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRecord {
+    pub id: String,
+    pub story: String,
+    pub title: String,
+    pub articles: Vec<String>,
+    pub outlets: Vec<String>,
+}
+
+/// One story in the output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryRecord {
+    pub id: String,
+    pub title: String,
+    pub events: Vec<String>,
+    pub articles: Vec<String>,
+    pub outlets: Vec<String>,
+}
+
+/// A duplicate found while clustering.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateRecord {
+    pub article: String,
+    #[serde(flatten)]
+    pub of: DupMatch,
+}
+
+/// Events, stories, duplicates and passage reuse, sorted by id for stable output.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Clusters {
+    pub events: Vec<EventRecord>,
+    pub stories: Vec<StoryRecord>,
+    #[serde(default)]
+    pub duplicates: Vec<DuplicateRecord>,
+    #[serde(default)]
+    pub passages: Vec<PassageReuse>,
+}
+
+type Vector = Vec<(u64, f32)>;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Member {
+    id: String,
+    title: String,
+    outlet: String,
+    /// Raw term weights (idf is applied at scoring time). Empty once the event is dormant.
+    terms: Vector,
+    /// Raw title term weights (same lifetime as `terms`).
+    title_terms: Vector,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Event {
+    id: String,
+    story: u32,
+    first: i64,
+    last: i64,
+    members: Vec<Member>,
+    centroid: FxHashMap<u64, f32>,
+    /// Cached idf-weighted norm of the centroid and the document count it was computed at.
+    norm: f32,
+    norm_docs: u64,
+    title_centroid: FxHashMap<u64, f32>,
+    title_norm: f32,
+    indexed: Vec<u64>,
+    dormant: bool,
+    /// Title of the most central member, fixed when the event goes dormant.
+    title: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Story {
+    id: String,
+    founded: i64,
+    last: i64,
+    events: Vec<u32>,
+    centroid: FxHashMap<u64, f32>,
+    norm: f32,
+    norm_docs: u64,
+}
+
+/// The online clusterer. Serializable with serde so a store can persist and resume it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Clusterer {
+    config: Config,
+    dedup: Deduper,
+    df: FxHashMap<u64, u32>,
+    docs: u64,
+    clock: i64,
+    events: FxHashMap<u32, Event>,
+    stories: FxHashMap<u32, Story>,
+    postings: FxHashMap<u64, Vec<u32>>,
+    /// Article id → event key, for duplicates (live articles only).
+    article_event: FxHashMap<String, u32>,
+    next_key: u32,
+    duplicates: Vec<DuplicateRecord>,
+    passages: Vec<PassageReuse>,
+}
+
+impl Clusterer {
+    pub fn new(config: Config) -> Self {
+        Clusterer {
+            dedup: Deduper::new(config.dedup.clone()),
+            config,
+            df: FxHashMap::default(),
+            docs: 0,
+            clock: i64::MIN,
+            events: FxHashMap::default(),
+            stories: FxHashMap::default(),
+            postings: FxHashMap::default(),
+            article_event: FxHashMap::default(),
+            next_key: 0,
+            duplicates: Vec::new(),
+            passages: Vec::new(),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Fingerprints of an article (pure; may run in parallel before [`Clusterer::add_with`]).
+    pub fn fingerprints(&self, f: &ArticleFeatures) -> Fingerprints {
+        self.dedup.fingerprints(f)
+    }
+
+    /// Adds one article and returns where it went.
+    pub fn add(&mut self, f: &ArticleFeatures) -> Assignment {
+        let fp = self.dedup.fingerprints(f);
+        self.add_with(f, fp)
+    }
+
+    /// Adds one article with precomputed fingerprints.
+    pub fn add_with(&mut self, f: &ArticleFeatures, fp: Fingerprints) -> Assignment {
+        let time = f.published.unwrap_or(self.clock.max(0));
+        if time > self.clock {
+            self.clock = time;
+            self.evict();
+        }
+        let DedupOutcome {
+            duplicate,
+            passages,
+        } = self.dedup.add(f, fp);
+        self.passages.extend(passages.iter().cloned());
+        if let Some(dup) = &duplicate
+            && let Some(&key) = self.article_event.get(&dup.of)
+            && self.events.get(&key).is_some_and(|e| !e.dormant)
+        {
+            self.duplicates.push(DuplicateRecord {
+                article: f.id.clone(),
+                of: dup.clone(),
+            });
+            return self.join_as_duplicate(f, key, time, duplicate, passages);
+        }
+
+        let terms = self.term_vector(f);
+        self.docs += 1;
+        for &(t, _) in &terms {
+            *self.df.entry(t).or_insert(0) += 1;
+        }
+        let terms = self.keywords(terms);
+        let query = self.weighted(&terms);
+        let qnorm = norm(&query);
+        let title_terms = self.title_vector(f);
+        let tquery = self.weighted(&title_terms);
+        let tnorm = norm(&tquery);
+        let candidates = self.candidates(&query);
+
+        // Score every candidate event once.
+        let tau_e = self.config.event_tau_hours.max(0.01) * 3600.0;
+        let tau_s = self.config.story_tau_hours.max(0.01) * 3600.0;
+        let mut scored: Vec<(u32, f32, f32)> = Vec::with_capacity(candidates.len()); // key, cos, gap
+        for key in candidates {
+            let cos = self.event_cos(key, &query, qnorm, &tquery, tnorm);
+            if let Some(e) = self.events.get(&key) {
+                let gap = gap_secs(time, e.first, e.last) as f32;
+                scored.push((key, cos, gap));
+            }
+        }
+        let best_event = scored
+            .iter()
+            .map(|&(k, cos, gap)| (k, cos * (-gap / tau_e).exp()))
+            .filter(|&(_, s)| s >= self.config.event_threshold)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+
+        let member = Member {
+            id: f.id.clone(),
+            title: f.title.clone(),
+            outlet: f.outlet_id.clone(),
+            terms,
+            title_terms,
+        };
+        let (event_key, new_event, new_story) = match best_event {
+            Some((key, _)) => {
+                self.add_member(key, member, time);
+                (key, false, false)
+            }
+            None => {
+                // Best story by its events' scores or its own centroid.
+                let mut story_scores: FxHashMap<u32, f32> = FxHashMap::default();
+                for &(k, cos, gap) in &scored {
+                    if let Some(e) = self.events.get(&k) {
+                        let s = cos * (-gap / tau_s).exp();
+                        let entry = story_scores.entry(e.story).or_insert(0.0);
+                        *entry = entry.max(s);
+                    }
+                }
+                let keys: Vec<u32> = story_scores.keys().copied().collect();
+                for sk in keys {
+                    let cos = self.story_cos(sk, &query, qnorm);
+                    let gap = self
+                        .stories
+                        .get(&sk)
+                        .map_or(0.0, |s| gap_secs(time, s.founded, s.last) as f32);
+                    let s = cos * (-gap / tau_s).exp();
+                    if let Some(v) = story_scores.get_mut(&sk) {
+                        *v = v.max(s);
+                    }
+                }
+                let best_story = story_scores
+                    .into_iter()
+                    .filter(|&(_, s)| s >= self.config.story_threshold)
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+                let (story_key, new_story) = match best_story {
+                    Some((sk, _)) => (sk, false),
+                    None => (self.new_story(&f.id, time), true),
+                };
+                let key = self.new_event(&f.id, story_key, time);
+                self.add_member(key, member, time);
+                (key, true, new_story)
+            }
+        };
+        self.index_event_terms(event_key, &query);
+        self.article_event.insert(f.id.clone(), event_key);
+
+        // An article that also strongly matches an event of another story shows the two
+        // stories are one.
+        let mut merged = Vec::new();
+        let my_story = self.events.get(&event_key).map(|e| e.story);
+        if let Some(mut story) = my_story {
+            for &(k, cos, gap) in &scored {
+                if k == event_key || cos * (-gap / tau_s).exp() < self.config.merge_threshold {
+                    continue;
+                }
+                let Some(other) = self.events.get(&k).map(|e| e.story) else {
+                    continue;
+                };
+                if other != story {
+                    let (kept, gone) = self.merge_stories(story, other);
+                    if let Some(s) = self.stories.get(&gone).map(|s| s.id.clone()) {
+                        merged.push(s);
+                    }
+                    self.stories.remove(&gone);
+                    story = kept;
+                }
+            }
+        }
+        self.assignment(
+            f, event_key, duplicate, passages, new_event, new_story, merged,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn assignment(
+        &self,
+        f: &ArticleFeatures,
+        event_key: u32,
+        duplicate_of: Option<DupMatch>,
+        passages: Vec<PassageReuse>,
+        new_event: bool,
+        new_story: bool,
+        merged_stories: Vec<String>,
+    ) -> Assignment {
+        let event = self.events.get(&event_key);
+        let story = event
+            .and_then(|e| self.stories.get(&e.story))
+            .map(|s| s.id.clone())
+            .unwrap_or_default();
+        Assignment {
+            article: f.id.clone(),
+            event: event.map(|e| e.id.clone()).unwrap_or_default(),
+            story,
+            duplicate_of,
+            passages,
+            new_event,
+            new_story,
+            merged_stories,
+        }
+    }
+
+    fn join_as_duplicate(
+        &mut self,
+        f: &ArticleFeatures,
+        key: u32,
+        time: i64,
+        duplicate: Option<DupMatch>,
+        passages: Vec<PassageReuse>,
+    ) -> Assignment {
+        // A copy adds a source, not new evidence: no terms, so it does not skew the centroid.
+        let member = Member {
+            id: f.id.clone(),
+            title: f.title.clone(),
+            outlet: f.outlet_id.clone(),
+            terms: Vec::new(),
+            title_terms: Vec::new(),
+        };
+        if let Some(e) = self.events.get_mut(&key) {
+            e.first = e.first.min(time);
+            e.last = e.last.max(time);
+            e.members.push(member);
+        }
+        self.article_event.insert(f.id.clone(), key);
+        self.assignment(f, key, duplicate, passages, false, false, Vec::new())
+    }
+
+    /// Raw term weights of an article: (1 + ln tf) per field, title terms weighted.
+    fn term_vector(&self, f: &ArticleFeatures) -> Vector {
+        let mut tf: FxHashMap<u64, (u32, u32)> = FxHashMap::default(); // (title count, body count)
+        for_each_term(&f.title_form, self.config.trigrams, |t| {
+            tf.entry(t).or_insert((0, 0)).0 += 1
+        });
+        let mut budget = self.config.lead_chars;
+        for block in &f.blocks {
+            if budget == 0 {
+                break;
+            }
+            let take: String = block.chars().take(budget).collect();
+            budget = budget.saturating_sub(take.chars().count());
+            for_each_term(&take, self.config.trigrams, |t| {
+                tf.entry(t).or_insert((0, 0)).1 += 1
+            });
+        }
+        let mut v: Vector = tf
+            .into_iter()
+            .map(|(t, (ti, bo))| {
+                let w = |n: u32| if n == 0 { 0.0 } else { 1.0 + (n as f32).ln() };
+                (t, self.config.title_weight * w(ti) + w(bo))
+            })
+            .collect();
+        for e in &f.entities {
+            v.push((
+                hash_str(&format!("\u{1}ent:{e}")),
+                self.config.entity_weight,
+            ));
+        }
+        for q in &f.quotes {
+            if q.chars().count() >= 8 {
+                v.push((
+                    hash_str(&format!("\u{1}quote:{q}")),
+                    self.config.quote_weight,
+                ));
+            }
+        }
+        v.sort_unstable_by_key(|&(t, _)| t);
+        v.dedup_by_key(|&mut (t, _)| t);
+        v
+    }
+
+    /// Raw title term weights.
+    fn title_vector(&self, f: &ArticleFeatures) -> Vector {
+        let mut tf: FxHashMap<u64, u32> = FxHashMap::default();
+        for_each_term(&f.title_form, self.config.trigrams, |t| {
+            *tf.entry(t).or_insert(0) += 1
+        });
+        let mut v: Vector = tf
+            .into_iter()
+            .map(|(t, n)| (t, 1.0 + (n as f32).ln()))
+            .collect();
+        v.sort_unstable_by_key(|&(t, _)| t);
+        v
+    }
+
+    /// The `max_terms` raw terms with the highest tf-idf (ties by term), in term order.
+    fn keywords(&self, mut terms: Vector) -> Vector {
+        if terms.len() > self.config.max_terms {
+            let mut scored: Vec<(f32, u64, f32)> = terms
+                .iter()
+                .map(|&(t, w)| (w * self.idf(t), t, w))
+                .collect();
+            scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            scored.truncate(self.config.max_terms);
+            terms = scored.into_iter().map(|(_, t, w)| (t, w)).collect();
+            terms.sort_unstable_by_key(|&(t, _)| t);
+        }
+        terms
+    }
+
+    #[inline]
+    fn idf(&self, term: u64) -> f32 {
+        let df = self.df.get(&term).copied().unwrap_or(0) as f32;
+        ((self.docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
+    }
+
+    fn weighted(&self, terms: &Vector) -> Vector {
+        terms.iter().map(|&(t, w)| (t, w * self.idf(t))).collect()
+    }
+
+    /// Live events sharing one of the query's most specific terms.
+    fn candidates(&self, query: &Vector) -> Vec<u32> {
+        let mut top: Vec<(u64, f32)> = query.clone();
+        top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut out: FxHashSet<u32> = FxHashSet::default();
+        for &(t, _) in top.iter().take(self.config.index_terms) {
+            if let Some(list) = self.postings.get(&t)
+                && list.len() <= self.config.max_postings
+            {
+                out.extend(list.iter().copied());
+            }
+        }
+        let mut out: Vec<u32> = out.into_iter().collect();
+        out.sort_unstable();
+        out
+    }
+
+    fn index_event_terms(&mut self, key: u32, query: &Vector) {
+        let mut top: Vec<(u64, f32)> = query.clone();
+        top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let Some(e) = self.events.get_mut(&key) else {
+            return;
+        };
+        for &(t, _) in top.iter().take(self.config.index_terms) {
+            if !e.indexed.contains(&t) {
+                e.indexed.push(t);
+                self.postings.entry(t).or_default().push(key);
+            }
+        }
+    }
+
+    fn centroid_norm(&self, centroid: &FxHashMap<u64, f32>) -> f32 {
+        centroid
+            .iter()
+            .map(|(&t, &w)| (w * self.idf(t)).powi(2))
+            .sum::<f32>()
+            .sqrt()
+    }
+
+    /// Cosine between an idf-weighted query and an event centroid under current idf. The
+    /// centroid norm is cached and refreshed when the document count grew by a tenth.
+    fn event_cos(
+        &mut self,
+        key: u32,
+        query: &Vector,
+        qnorm: f32,
+        tquery: &Vector,
+        tnorm: f32,
+    ) -> f32 {
+        let stale = match self.events.get(&key) {
+            Some(e) => e.norm <= 0.0 || self.docs > e.norm_docs + e.norm_docs / 10 + 8,
+            None => return 0.0,
+        };
+        if stale {
+            let (n, tn) = self.events.get(&key).map_or((0.0, 0.0), |e| {
+                (
+                    self.centroid_norm(&e.centroid),
+                    self.centroid_norm(&e.title_centroid),
+                )
+            });
+            let docs = self.docs;
+            if let Some(e) = self.events.get_mut(&key) {
+                e.norm = n;
+                e.title_norm = tn;
+                e.norm_docs = docs;
+            }
+        }
+        let Some(e) = self.events.get(&key) else {
+            return 0.0;
+        };
+        let idf = |t| self.idf(t);
+        let mut full = cosine(query, qnorm, &e.centroid, e.norm, idf);
+        let mut title = cosine(tquery, tnorm, &e.title_centroid, e.title_norm, idf);
+        if self.config.link_weight > 0.0 {
+            // Single link to the closest member: events grow by chains of close reports, and
+            // a report close to one member is evidence even when the centroid is broad.
+            for m in &e.members {
+                full =
+                    full.max(self.config.link_weight * sparse_cosine(query, qnorm, &m.terms, idf));
+                title = title.max(
+                    self.config.link_weight * sparse_cosine(tquery, tnorm, &m.title_terms, idf),
+                );
+            }
+        }
+        let b = self.config.title_blend.clamp(0.0, 1.0);
+        (1.0 - b) * full + b * title
+    }
+
+    fn story_cos(&mut self, key: u32, query: &Vector, qnorm: f32) -> f32 {
+        let stale = match self.stories.get(&key) {
+            Some(s) => s.norm <= 0.0 || self.docs > s.norm_docs + s.norm_docs / 10 + 8,
+            None => return 0.0,
+        };
+        if stale {
+            let n = self
+                .stories
+                .get(&key)
+                .map_or(0.0, |s| self.centroid_norm(&s.centroid));
+            let docs = self.docs;
+            if let Some(s) = self.stories.get_mut(&key) {
+                s.norm = n;
+                s.norm_docs = docs;
+            }
+        }
+        let Some(s) = self.stories.get(&key) else {
+            return 0.0;
+        };
+        cosine(query, qnorm, &s.centroid, s.norm, |t| self.idf(t))
+    }
+
+    fn new_story(&mut self, founder: &str, time: i64) -> u32 {
+        let key = self.next_key;
+        self.next_key = self.next_key.wrapping_add(1);
+        self.stories.insert(
+            key,
+            Story {
+                id: format!("st-{founder}"),
+                founded: time,
+                last: time,
+                events: Vec::new(),
+                centroid: FxHashMap::default(),
+                norm: 0.0,
+                norm_docs: 0,
+            },
+        );
+        key
+    }
+
+    fn new_event(&mut self, founder: &str, story: u32, time: i64) -> u32 {
+        let key = self.next_key;
+        self.next_key = self.next_key.wrapping_add(1);
+        self.events.insert(
+            key,
+            Event {
+                id: format!("ev-{founder}"),
+                story,
+                first: time,
+                last: time,
+                members: Vec::new(),
+                centroid: FxHashMap::default(),
+                norm: 0.0,
+                norm_docs: 0,
+                title_centroid: FxHashMap::default(),
+                title_norm: 0.0,
+                indexed: Vec::new(),
+                dormant: false,
+                title: None,
+            },
+        );
+        if let Some(s) = self.stories.get_mut(&story) {
+            s.events.push(key);
+        }
+        key
+    }
+
+    fn add_member(&mut self, key: u32, member: Member, time: i64) {
+        let Some(e) = self.events.get_mut(&key) else {
+            return;
+        };
+        let scale = 1.0
+            / member
+                .terms
+                .iter()
+                .map(|&(_, w)| w * w)
+                .sum::<f32>()
+                .sqrt()
+                .max(1e-6);
+        for &(t, w) in &member.terms {
+            *e.centroid.entry(t).or_insert(0.0) += w * scale;
+        }
+        let tscale = 1.0
+            / member
+                .title_terms
+                .iter()
+                .map(|&(_, w)| w * w)
+                .sum::<f32>()
+                .sqrt()
+                .max(1e-6);
+        for &(t, w) in &member.title_terms {
+            *e.title_centroid.entry(t).or_insert(0.0) += w * tscale;
+        }
+        e.first = e.first.min(time);
+        e.last = e.last.max(time);
+        e.norm = 0.0;
+        let story = e.story;
+        if let Some(s) = self.stories.get_mut(&story) {
+            for &(t, w) in &member.terms {
+                *s.centroid.entry(t).or_insert(0.0) += w * scale;
+            }
+            s.founded = s.founded.min(time);
+            s.last = s.last.max(time);
+            s.norm = 0.0;
+        }
+        e.members.push(member);
+    }
+
+    /// Merges two stories; the older one (by founding time, then id) keeps its id.
+    fn merge_stories(&mut self, a: u32, b: u32) -> (u32, u32) {
+        let older = |s: &Story| (s.founded, s.id.clone());
+        let (kept, gone) = match (self.stories.get(&a), self.stories.get(&b)) {
+            (Some(sa), Some(sb)) if older(sb) < older(sa) => (b, a),
+            _ => (a, b),
+        };
+        let Some(g) = self.stories.get(&gone).cloned() else {
+            return (kept, gone);
+        };
+        for &ek in &g.events {
+            if let Some(e) = self.events.get_mut(&ek) {
+                e.story = kept;
+            }
+        }
+        if let Some(k) = self.stories.get_mut(&kept) {
+            k.events.extend(g.events.iter().copied());
+            for (t, w) in g.centroid {
+                *k.centroid.entry(t).or_insert(0.0) += w;
+            }
+            k.founded = k.founded.min(g.founded);
+            k.last = k.last.max(g.last);
+            k.norm = 0.0;
+        }
+        (kept, gone)
+    }
+
+    /// Puts events quiet for longer than the window to sleep and forgets old fingerprints.
+    fn evict(&mut self) {
+        let window = (self.config.window_hours.max(0.0) * 3600.0) as i64;
+        let cutoff = self.clock.saturating_sub(window);
+        self.dedup.evict_before(cutoff);
+        let sleeping: Vec<u32> = self
+            .events
+            .iter()
+            .filter(|(_, e)| !e.dormant && e.last < cutoff)
+            .map(|(&k, _)| k)
+            .collect();
+        for key in sleeping {
+            let title = self.central_title(key);
+            let Some(e) = self.events.get_mut(&key) else {
+                continue;
+            };
+            e.dormant = true;
+            e.title = title;
+            e.centroid = FxHashMap::default();
+            e.title_centroid = FxHashMap::default();
+            for m in &mut e.members {
+                m.terms = Vec::new();
+                m.title_terms = Vec::new();
+                self.article_event.remove(&m.id);
+            }
+            for t in std::mem::take(&mut e.indexed) {
+                if let Some(list) = self.postings.get_mut(&t) {
+                    list.retain(|&k| k != key);
+                    if list.is_empty() {
+                        self.postings.remove(&t);
+                    }
+                }
+            }
+        }
+        // Stories whose events all sleep stop collecting: drop their centroid.
+        for s in self.stories.values_mut() {
+            if s.last < cutoff && !s.centroid.is_empty() {
+                s.centroid = FxHashMap::default();
+            }
+        }
+    }
+
+    /// Title of the member closest to the event centroid (first member on ties).
+    fn central_title(&self, key: u32) -> Option<String> {
+        let e = self.events.get(&key)?;
+        if let Some(t) = &e.title {
+            return Some(t.clone());
+        }
+        let mut best: Option<(f32, &Member)> = None;
+        for m in &e.members {
+            if m.terms.is_empty() {
+                continue;
+            }
+            let q = self.weighted(&m.terms);
+            let c = cosine(
+                &q,
+                norm(&q),
+                &e.centroid,
+                self.centroid_norm(&e.centroid),
+                |t| self.idf(t),
+            );
+            if best.is_none_or(|(b, _)| c > b) {
+                best = Some((c, m));
+            }
+        }
+        best.map(|(_, m)| m.title.clone())
+            .or_else(|| e.members.first().map(|m| m.title.clone()))
+    }
+
+    /// Cosine similarity of two articles under the current document frequencies, without
+    /// time decay (for diagnostics and tuning).
+    pub fn pair_cosine(&self, a: &ArticleFeatures, b: &ArticleFeatures) -> f32 {
+        let qa = self.weighted(&self.keywords(self.term_vector(a)));
+        let qb = self.weighted(&self.keywords(self.term_vector(b)));
+        let cb: FxHashMap<u64, f32> = qb.iter().map(|&(t, w)| (t, w / self.idf(t))).collect();
+        cosine(&qa, norm(&qa), &cb, norm(&qb), |t| self.idf(t))
+    }
+
+    /// Number of live (not dormant) events.
+    pub fn live_events(&self) -> usize {
+        self.events.values().filter(|e| !e.dormant).count()
+    }
+
+    /// Number of articles the deduplicator holds in its window.
+    pub fn live_fingerprints(&self) -> usize {
+        self.dedup.live()
+    }
+
+    /// All events and stories so far (live and dormant), with duplicates and passage reuse.
+    pub fn snapshot(&self) -> Clusters {
+        self.collect(|_| true)
+    }
+
+    /// Returns and forgets the stories that can no longer change (every event dormant and
+    /// the story quiet for longer than the window), with the duplicate and passage records
+    /// so far. Calling this periodically keeps memory bounded by the live window.
+    pub fn take_finished(&mut self) -> Clusters {
+        let window = (self.config.window_hours.max(0.0) * 3600.0) as i64;
+        let cutoff = self.clock.saturating_sub(window);
+        let done: FxHashSet<u32> = self
+            .stories
+            .iter()
+            .filter(|(_, s)| {
+                s.last < cutoff
+                    && s.events
+                        .iter()
+                        .all(|k| self.events.get(k).is_none_or(|e| e.dormant))
+            })
+            .map(|(&k, _)| k)
+            .collect();
+        let mut out = self.collect(|k| done.contains(&k));
+        for k in &done {
+            if let Some(s) = self.stories.remove(k) {
+                for ek in s.events {
+                    self.events.remove(&ek);
+                }
+            }
+        }
+        out.duplicates = std::mem::take(&mut self.duplicates);
+        out.passages = std::mem::take(&mut self.passages);
+        out
+    }
+
+    fn collect(&self, include: impl Fn(u32) -> bool) -> Clusters {
+        let mut events = Vec::new();
+        let mut stories = Vec::new();
+        for (&sk, s) in &self.stories {
+            if !include(sk) {
+                continue;
+            }
+            let mut story_articles = Vec::new();
+            let mut story_outlets = BTreeMap::new();
+            let mut event_ids = Vec::new();
+            let mut best_title: Option<(f32, usize, String)> = None;
+            for ek in &s.events {
+                let Some(e) = self.events.get(ek) else {
+                    continue;
+                };
+                let title = self.central_title(*ek).unwrap_or_default();
+                let articles: Vec<String> = e.members.iter().map(|m| m.id.clone()).collect();
+                let mut outlets: Vec<String> = e.members.iter().map(|m| m.outlet.clone()).collect();
+                outlets.sort();
+                outlets.dedup();
+                for o in &outlets {
+                    story_outlets.insert(o.clone(), ());
+                }
+                // The story title comes from its most central article: the central article
+                // of the event with most outlets and articles (earliest id on ties).
+                let weight = (outlets.len() as f32) * 1000.0 + articles.len() as f32;
+                if best_title.as_ref().is_none_or(|(w, _, _)| weight > *w) {
+                    best_title = Some((weight, 0, title.clone()));
+                }
+                story_articles.extend(articles.iter().cloned());
+                event_ids.push(e.id.clone());
+                events.push(EventRecord {
+                    id: e.id.clone(),
+                    story: s.id.clone(),
+                    title,
+                    articles,
+                    outlets,
+                });
+            }
+            event_ids.sort();
+            stories.push(StoryRecord {
+                id: s.id.clone(),
+                title: best_title.map(|(_, _, t)| t).unwrap_or_default(),
+                events: event_ids,
+                articles: story_articles,
+                outlets: story_outlets.into_keys().collect(),
+            });
+        }
+        events.sort_by(|a, b| a.id.cmp(&b.id));
+        stories.sort_by(|a, b| a.id.cmp(&b.id));
+        Clusters {
+            events,
+            stories,
+            duplicates: self.duplicates.clone(),
+            passages: self.passages.clone(),
+        }
+    }
+}
+
+fn gap_secs(t: i64, first: i64, last: i64) -> i64 {
+    if t < first {
+        first - t
+    } else if t > last {
+        t - last
+    } else {
+        0
+    }
+}
+
+/// Cosine between an idf-weighted query and raw member terms (both sorted by term).
+fn sparse_cosine(query: &Vector, qnorm: f32, member: &Vector, idf: impl Fn(u64) -> f32) -> f32 {
+    if qnorm <= 0.0 || member.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut dot, mut mnorm) = (0, 0, 0.0f32, 0.0f32);
+    for &(t, w) in member {
+        let x = w * idf(t);
+        mnorm += x * x;
+    }
+    while i < query.len() && j < member.len() {
+        match query[i].0.cmp(&member[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += query[i].1 * member[j].1 * idf(member[j].0);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    if mnorm <= 0.0 {
+        0.0
+    } else {
+        dot / (qnorm * mnorm.sqrt())
+    }
+}
+
+fn norm(v: &Vector) -> f32 {
+    v.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt()
+}
+
+fn cosine(
+    query: &Vector,
+    qnorm: f32,
+    centroid: &FxHashMap<u64, f32>,
+    cnorm: f32,
+    idf: impl Fn(u64) -> f32,
+) -> f32 {
+    if qnorm <= 0.0 || cnorm <= 0.0 {
+        return 0.0;
+    }
+    let dot: f32 = query
+        .iter()
+        .filter_map(|&(t, w)| centroid.get(&t).map(|&c| w * c * idf(t)))
+        .sum();
+    dot / (qnorm * cnorm)
+}

@@ -1,0 +1,52 @@
+//! Per-article features, computed once from the article and the text layer.
+
+use newsloom_model::Article;
+use serde::{Deserialize, Serialize};
+
+use crate::text::TextView;
+
+/// Everything the deduplicator and the clusterer use from one article. All text is in
+/// matching form, so features are comparable across scripts and name variants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleFeatures {
+    /// The article id ([`Article::id`]).
+    pub id: String,
+    pub outlet_id: String,
+    /// The display title (original spelling), used for event and story titles.
+    pub title: String,
+    /// Publication time, seconds since the Unix epoch; `None` when unknown.
+    pub published: Option<i64>,
+    /// Title in matching form.
+    pub title_form: String,
+    /// Body blocks in matching form, in reading order (indices match [`Article::body`]).
+    pub blocks: Vec<String>,
+    /// Canonical entity ids from the text layer (may be empty).
+    pub entities: Vec<String>,
+    /// Quoted passages in matching form (may be empty).
+    pub quotes: Vec<String>,
+}
+
+impl ArticleFeatures {
+    /// Computes the features of `article` through `text`.
+    pub fn from_article(text: &dyn TextView, article: &Article) -> Self {
+        ArticleFeatures {
+            id: article.id.clone(),
+            outlet_id: article.outlet_id.clone(),
+            title: article.title.clone(),
+            published: article.published.map(|p| p.timestamp()),
+            title_form: text.matching_form(&article.title),
+            blocks: article
+                .body
+                .iter()
+                .map(|b| text.matching_form(&b.text))
+                .collect(),
+            entities: text.entities(article),
+            quotes: text.quotes(article),
+        }
+    }
+
+    /// Number of characters of body text in matching form.
+    pub fn body_chars(&self) -> usize {
+        self.blocks.iter().map(|b| b.chars().count()).sum()
+    }
+}

@@ -1,0 +1,214 @@
+//! MinHash signatures over character shingles and a banded LSH index with time eviction.
+//!
+//! Why not a crate: `gaoya` (the maintained-looking Rust MinHash LSH) had its last release in
+//! June 2023 on old `rand`/`sha-1` majors, its index cannot be serialized with serde and has no
+//! eviction, and both are needed here (the store persists clusterer state; memory must be
+//! bounded by the live time window). `probminhash` targets weighted Jaccard, not set
+//! near-duplicates. The algorithm is small, so it lives here, built to be compatible with
+//! `datasketch`: the same permutation family `((a·h + b) mod (2^61−1)) & 0xFFFFFFFF` over 32-bit
+//! shingle hashes, so the benchmark can hand datasketch the very same permutations.
+//! `a` is drawn below 2^31 so `a·h + b` fits a `u64`: the inner loop is then a 32×32→64-bit
+//! multiply and a Mersenne reduction, which the compiler vectorizes.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::text::mix64;
+
+/// The Mersenne prime 2^61 − 1 used by datasketch's permutations.
+pub const MERSENNE_61: u64 = (1 << 61) - 1;
+
+/// A family of `num_perm` hash permutations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MinHasher {
+    a: Vec<u64>,
+    b: Vec<u64>,
+}
+
+impl MinHasher {
+    /// `num_perm` permutations derived deterministically from `seed`.
+    pub fn new(num_perm: usize, seed: u64) -> Self {
+        let mut state = seed ^ 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            mix64(state)
+        };
+        let mut a = Vec::with_capacity(num_perm);
+        let mut b = Vec::with_capacity(num_perm);
+        for _ in 0..num_perm {
+            a.push((next() % ((1 << 31) - 1)) + 1);
+            b.push(next() & 0xFFFF_FFFF);
+        }
+        MinHasher { a, b }
+    }
+
+    pub fn num_perm(&self) -> usize {
+        self.a.len()
+    }
+
+    /// The permutation parameters `(a, b)`, e.g. to give datasketch the same permutations.
+    pub fn permutations(&self) -> (&[u64], &[u64]) {
+        (&self.a, &self.b)
+    }
+
+    /// The signature of a set of 32-bit shingle hashes (an empty set gives all `u32::MAX`).
+    pub fn signature(&self, hashes: &[u32]) -> Vec<u32> {
+        self.a
+            .iter()
+            .zip(&self.b)
+            .map(|(&a, &b)| {
+                let mut min = u64::MAX;
+                for &h in hashes {
+                    let x = a * u64::from(h) + b;
+                    let mut r = (x & MERSENNE_61) + (x >> 61);
+                    if r >= MERSENNE_61 {
+                        r -= MERSENNE_61;
+                    }
+                    min = min.min(r & 0xFFFF_FFFF);
+                }
+                min as u32
+            })
+            .collect()
+    }
+}
+
+/// The sorted, deduplicated 32-bit hashes of the character `k`-shingles of `text`
+/// (whitespace removed first, so layout differences do not matter). Texts shorter than `k`
+/// give one shingle of the whole text.
+pub fn shingle_hashes(text: &str, k: usize) -> Vec<u32> {
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let k = k.max(1);
+    let mut out = Vec::with_capacity(chars.len());
+    if chars.is_empty() {
+        return out;
+    }
+    if chars.len() <= k {
+        out.push(hash_chars(&chars));
+    } else {
+        out.extend(chars.windows(k).map(hash_chars));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+#[inline]
+fn hash_chars(w: &[char]) -> u32 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &c in w {
+        h = (h ^ u64::from(c as u32)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (mix64(h) >> 32) as u32
+}
+
+/// Estimated Jaccard similarity of two signatures.
+pub fn estimate_jaccard(a: &[u32], b: &[u32]) -> f32 {
+    if a.is_empty() || a.len() != b.len() {
+        return 0.0;
+    }
+    let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    equal as f32 / a.len() as f32
+}
+
+/// A banded LSH index from signatures to slots, with removal (for eviction).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LshIndex {
+    bands: usize,
+    rows: usize,
+    buckets: FxHashMap<u64, Vec<u32>>,
+}
+
+impl LshIndex {
+    pub fn new(bands: usize, rows: usize) -> Self {
+        LshIndex {
+            bands: bands.max(1),
+            rows: rows.max(1),
+            buckets: FxHashMap::default(),
+        }
+    }
+
+    fn band_keys<'a>(&self, sig: &'a [u32]) -> impl Iterator<Item = u64> + 'a {
+        let rows = self.rows;
+        sig.chunks(rows)
+            .take(self.bands)
+            .enumerate()
+            .map(|(band, chunk)| {
+                let mut h = band as u64;
+                for &v in chunk {
+                    h = mix64(h ^ u64::from(v)).wrapping_add(0x9e37_79b9);
+                }
+                h
+            })
+    }
+
+    pub fn insert(&mut self, slot: u32, sig: &[u32]) {
+        let keys: Vec<u64> = self.band_keys(sig).collect();
+        for key in keys {
+            self.buckets.entry(key).or_default().push(slot);
+        }
+    }
+
+    pub fn remove(&mut self, slot: u32, sig: &[u32]) {
+        let keys: Vec<u64> = self.band_keys(sig).collect();
+        for key in keys {
+            if let Some(list) = self.buckets.get_mut(&key) {
+                list.retain(|&s| s != slot);
+                if list.is_empty() {
+                    self.buckets.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// Slots sharing at least one band with `sig`, deduplicated.
+    pub fn query(&self, sig: &[u32]) -> Vec<u32> {
+        let mut out = Vec::new();
+        for key in self.band_keys(sig) {
+            if let Some(list) = self.buckets.get(&key) {
+                out.extend_from_slice(list);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    pub fn len_buckets(&self) -> usize {
+        self.buckets.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jaccard_estimate_tracks_true_jaccard() {
+        let h = MinHasher::new(256, 7);
+        let a: Vec<u32> = (0..1000).collect();
+        let b: Vec<u32> = (200..1200).collect(); // J = 800/1200
+        let est = estimate_jaccard(&h.signature(&a), &h.signature(&b));
+        assert!((est - 0.667).abs() < 0.08, "{est}");
+        assert_eq!(estimate_jaccard(&h.signature(&a), &h.signature(&a)), 1.0);
+    }
+
+    #[test]
+    fn lsh_finds_near_and_forgets_removed() {
+        let h = MinHasher::new(64, 1);
+        let mut idx = LshIndex::new(16, 4);
+        let a = shingle_hashes(
+            "乌克兰首次使用美国陆军战术导弹系统袭击俄罗斯领土，俄方誓言作出回应。",
+            4,
+        );
+        let b = shingle_hashes(
+            "乌克兰首次使用美国陆军战术导弹系统袭击俄罗斯领土，俄方誓言将作出回应。",
+            4,
+        );
+        let c = shingle_hashes("日本10月贸易逆差为4612亿日元，连续四个月出现逆差。", 4);
+        idx.insert(1, &h.signature(&a));
+        idx.insert(2, &h.signature(&c));
+        assert_eq!(idx.query(&h.signature(&b)), vec![1]);
+        idx.remove(1, &h.signature(&a));
+        assert!(idx.query(&h.signature(&b)).is_empty());
+    }
+}
