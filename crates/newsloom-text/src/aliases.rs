@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::TextError;
 use crate::convert::name_key;
-use crate::mining::{MinedAliases, MinedName, latin_key};
+use crate::mining::{MinedAliases, MinedName, guess_kind, latin_key, looks_like_person};
 
 /// What an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -22,6 +22,9 @@ pub enum EntityKind {
     Person,
     Place,
     Org,
+    /// Named things that are none of the above: terms and acronyms (GDP, 國內生產毛額),
+    /// products, events. Canonicalized for matching, not reported as entities.
+    Other,
 }
 
 impl EntityKind {
@@ -30,6 +33,7 @@ impl EntityKind {
             EntityKind::Person => "person",
             EntityKind::Place => "place",
             EntityKind::Org => "org",
+            EntityKind::Other => "other",
         }
     }
 
@@ -38,6 +42,7 @@ impl EntityKind {
             "person" => Some(EntityKind::Person),
             "place" => Some(EntityKind::Place),
             "org" => Some(EntityKind::Org),
+            "other" => Some(EntityKind::Other),
             _ => None,
         }
     }
@@ -79,6 +84,8 @@ pub struct AliasVariant {
     pub examples: Vec<String>,
     /// True when the curated table lists it.
     pub curated: bool,
+    /// True when mining also saw this spelling for another group: it is listed but not used.
+    pub ambiguous: bool,
 }
 
 /// An alias group: every spelling of one entity.
@@ -117,6 +124,7 @@ impl AliasGroup {
                     count: 0,
                     examples: Vec::new(),
                     curated: false,
+                    ambiguous: false,
                 });
                 self.variants.len() - 1
             }
@@ -290,7 +298,7 @@ fn merged_mined_names(
                     .iter()
                     .any(|g| *g == f || g.ends_with(&format!("·{f}")))
             });
-            if related || curated_latin.contains_key(full) {
+            if related {
                 target = full.clone();
             }
         }
@@ -306,6 +314,17 @@ fn merged_mined_names(
             slot.forms.entry(form.clone()).or_default().merge(stats);
         }
     }
+    // Only people: for organizations the words in front are often part of the name
+    // (自由民主党 is not 民主党).
+    for (key, name) in out.iter_mut() {
+        reduce_prefixed_forms(name, mined_kind(key, name) == EntityKind::Person);
+    }
+    // A Latin word after many unrelated phrases, each once, is a photo credit or a stray
+    // gloss (`…废墟(Shutterstock)`), not a name.
+    out.retain(|_, name| {
+        let max = name.forms.values().map(|s| s.count).max().unwrap_or(0);
+        !(name.forms.len() >= 3 && max <= 1)
+    });
     out
 }
 
@@ -316,10 +335,18 @@ fn attach_mined(
     key: &str,
     name: &MinedName,
 ) {
+    let surname = key.rsplit(' ').next().unwrap_or(key);
     let latin_group = by_latin.get(key).copied();
     let mut targets: BTreeSet<usize> = latin_group.into_iter().collect();
     for form in name.forms.keys() {
-        if let Some(&g) = by_form.get(&name_key(form)) {
+        let Some(&g) = by_form.get(&name_key(form)) else { continue };
+        // A shared spelling joins a curated group (its spellings are trusted) or a mined
+        // group of the same surname; a shared generic spelling (中心, 公司) joins nothing.
+        let trusted = groups.get(g).is_some_and(|grp| {
+            grp.curated
+                || grp.latin.iter().any(|l| latin_key(l).rsplit(' ').next() == Some(surname))
+        });
+        if trusted {
             targets.insert(g);
         }
     }
@@ -329,8 +356,7 @@ fn attach_mined(
             let Some(canonical) = mined_canonical(name) else {
                 return;
             };
-            let kind = name.kind.unwrap_or(EntityKind::Person);
-            groups.push(AliasGroup::new(kind, canonical, false));
+            groups.push(AliasGroup::new(mined_kind(key, name), canonical, false));
             Some(groups.len() - 1)
         }
         // Spellings that belong to different groups: add only to the Latin name's own group.
@@ -338,21 +364,28 @@ fn attach_mined(
         _ => None,
     };
     let Some(target) = target else {
-        // No single home: still count spellings for the groups they already belong to.
-        for (form, stats) in &name.forms {
-            if let Some(&g) = by_form.get(&name_key(form))
-                && let Some(group) = groups.get_mut(g)
-            {
-                group.variant_mut(form).merge(stats);
-            }
-        }
         return;
     };
     by_latin.entry(key.to_string()).or_insert(target);
     for (form, stats) in &name.forms {
         let k = name_key(form);
         match by_form.get(&k) {
-            Some(&g) if g != target => continue,
+            Some(&g) if g != target => {
+                // The spelling already names another group: it is ambiguous across groups,
+                // listed in both but used for neither.
+                for idx in [g, target] {
+                    if let Some(group) = groups.get_mut(idx) {
+                        let v = group.variant_mut(form);
+                        if !v.curated {
+                            v.ambiguous = true;
+                        }
+                        if idx == target {
+                            v.merge(stats);
+                        }
+                    }
+                }
+                continue;
+            }
             _ => {
                 by_form.insert(k, target);
             }
@@ -365,6 +398,45 @@ fn attach_mined(
         && !group.latin.iter().any(|l| latin_key(l) == key)
     {
         group.latin.push(name.latin.clone());
+    }
+}
+
+/// The kind of a mined name: an organization or place ending on any spelling wins, then a
+/// personal Latin name; anything else is `other`.
+fn mined_kind(key: &str, name: &MinedName) -> EntityKind {
+    let kinds: Vec<Option<EntityKind>> =
+        name.forms.keys().map(|f| guess_kind(f, &name.latin)).collect();
+    for k in [EntityKind::Org, EntityKind::Place] {
+        if kinds.contains(&Some(k)) {
+            return k;
+        }
+    }
+    if looks_like_person(&name.latin) || (key.split(' ').count() >= 2 && name.kind == Some(EntityKind::Person)) {
+        EntityKind::Person
+    } else {
+        EntityKind::Other
+    }
+}
+
+/// Folds spellings that are another spelling of the same name with words in front
+/// (`副手范斯` → `范斯`, `出席亚太经合组织` → `亚太经合组织`) into that spelling.
+/// People always (titles and verbs in front); other names only into a spelling seen at least
+/// as often, since there the words in front may belong to the name (自由民主党 / 民主党).
+fn reduce_prefixed_forms(name: &mut MinedName, person: bool) {
+    let keys: Vec<(String, String)> =
+        name.forms.keys().map(|f| (f.clone(), name_key(f))).collect();
+    for (form, key) in &keys {
+        let base = keys
+            .iter()
+            .filter(|(f, k)| f != form && k.chars().count() >= 2 && key.len() > k.len() && key.ends_with(k.as_str()))
+            .max_by_key(|(_, k)| k.len());
+        let count = |f: &str| name.forms.get(f).map(|s| s.count).unwrap_or(0);
+        if let Some((base, _)) = base
+            && (person || count(base) >= count(form))
+            && let Some(stats) = name.forms.remove(form)
+        {
+            name.forms.entry(base.clone()).or_default().merge(&stats);
+        }
     }
 }
 
@@ -405,7 +477,7 @@ impl ResolvedAliases {
         let mut by_form = HashMap::new();
         for (i, g) in groups.iter().enumerate() {
             by_form.insert(g.canonical.clone(), i);
-            for v in &g.variants {
+            for v in g.variants.iter().filter(|v| !v.ambiguous) {
                 by_form.entry(name_key(&v.form)).or_insert(i);
             }
         }

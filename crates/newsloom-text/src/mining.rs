@@ -280,7 +280,6 @@ const BOUNDARIES: &[&str] = &[
     "领导人",
     "领导",
     "领袖",
-    "首长",
     "主委",
     "委员",
     "院长",
@@ -360,6 +359,15 @@ const BOUNDARIES: &[&str] = &[
     "男孩",
     "女孩",
     "官方",
+    // descriptors that stand before a name
+    "警官", "警员", "警察", "一等兵", "二等兵", "上士", "中士", "下士", "士官", "犯嫌", "嫌疑人",
+    "选民", "城镇", "小镇", "村庄", "城市", "首都", "首府", "智库", "媒体", "游客", "患者",
+    "受害者", "死者", "遇难者", "运动员", "球星", "影星", "歌星", "明星", "主唱", "小说家",
+    "制片人", "消息人士", "创办者", "防务集团", "企业家", "商人", "富商", "活动人士", "维权人士",
+    "异见人士", "牧师", "神父", "法师", "医师", "护士", "工程师", "科学家", "历史学家",
+    "政治学家", "评论员", "评论家", "主编", "社论", "网站", "播客", "频道", "品牌", "大厂",
+    "巨擘", "巨头", "龙头", "旗下", "母公司", "子公司",
+    "包含", "包括", "引述", "报导", "报道", "家乡", "故乡", "母校", "前往", "来自", "位于",
     // function words and verbs
     "的",
     "与",
@@ -425,7 +433,7 @@ const BOUNDARIES: &[&str] = &[
     "位",
     "名",
     "这",
-    "那",
+   
     "该",
     "由于",
     "提名",
@@ -498,7 +506,86 @@ const ORG_ENDINGS: &[&str] = &[
     "日报",
     "新闻",
 ];
-const PLACE_ENDINGS: &[&str] = &["州", "省", "市", "县", "岛", "湾", "河", "山", "港", "城"];
+const PLACE_ENDINGS: &[&str] = &[
+    "州", "省", "市", "县", "岛", "湾", "河", "山", "港", "城", "镇", "村", "区", "府", "礁",
+    "滩", "海峡", "机场", "半岛", "群岛", "湖", "峡谷", "盆地", "平原", "邦", "郡", "堡",
+];
+
+/// Last words of Latin names of places and things, never of people.
+const NON_PERSON_LATIN: &[&str] = &[
+    "reef", "reefs", "beach", "island", "islands", "airport", "bay", "strait", "sea", "river",
+    "lake", "mountain", "mountains", "valley", "city", "county", "province", "state", "district",
+    "department", "ministry", "agency", "reserve", "prize", "award", "capability", "terminal",
+    "port", "samoa", "breakers", "shoal", "shoals", "park", "square", "street", "road", "bridge",
+    "center", "centre", "institute", "university", "college", "school", "hospital", "party",
+    "council", "committee", "unit", "force", "forces", "army", "navy", "group", "bank", "fund",
+    "foundation", "company", "corporation", "inc", "news", "times", "post", "journal", "review",
+    "statement", "act", "plan", "program", "project", "system", "energy", "motors", "airlines",
+    "computer", "economics", "newswires", "production", "productions", "pravda", "parisien",
+];
+
+/// Single characters that never start a name but often stand right before one
+/// (`於棕櫚灘`, `使得龔薩雷茲`, `如超微`).
+const LEADING_FUNCTION_CHARS: &[char] = &[
+    '于', '於', '今', '如', '在', '到', '从', '向', '对', '与', '和', '及', '由', '被', '将', '把',
+    '让', '挺', '使', '据', '自', '经', '至', '往', '赴', '抵', '这', '该', '其', '是', '为', '因',
+    '并', '而', '又', '还', '就', '已', '仍', '再', '更', '最', '很', '即', '连', '令', '请', '帮',
+    '完', '过', '当',
+];
+
+/// Part-of-speech tags of leading words that are not part of a name: verbs, prepositions,
+/// conjunctions, adverbs, pronouns, numerals, measure words, particles, directions, times.
+const LEADING_TAGS: &[&str] = &["v", "vd", "p", "c", "d", "r", "m", "q", "u", "f", "t", "ad", "uj", "ul", "uz", "ug", "zg"];
+
+fn plain_jieba() -> &'static jieba_rs::Jieba {
+    static J: OnceLock<jieba_rs::Jieba> = OnceLock::new();
+    J.get_or_init(jieba_rs::Jieba::new)
+}
+
+/// Strips words that lead into a name rather than belong to it. Person names (transliterations
+/// segment unpredictably) only lose whole words of two or more characters and known function
+/// characters; other names lose any leading verb, preposition, time word …
+fn strip_leading(name: &str, person: bool) -> String {
+    let simplified = t2s(name);
+    let orig: Vec<char> = name.chars().collect();
+    let aligned = simplified.chars().count() == orig.len();
+    let tags = plain_jieba().tag(&simplified, false);
+    let mut cut = 0usize;
+    for (i, tag) in tags.iter().enumerate() {
+        let len = tag.end - tag.start;
+        let rest = orig.len().saturating_sub(tag.end);
+        // Other names keep at least three characters: short ones are often all name (日经亚洲).
+        if rest < if person { 2 } else { 3 } || i + 1 == tags.len() {
+            break;
+        }
+        let rest_starts_with = |c: char| orig.get(tag.end).is_some_and(|&r| r == c);
+        // 以 leads into a name (以陆军预备役) except in 以色列.
+        let function_char = len == 1
+            && (tag.word.chars().all(|c| LEADING_FUNCTION_CHARS.contains(&c))
+                || (tag.word == "以" && !rest_starts_with('色'))
+                || (tag.word == "朝" && !rest_starts_with('鲜') && !rest_starts_with('鮮')));
+        // Verbs lead into people's names (使得龚萨雷兹); in other names they may belong
+        // to the name (辩护陈述), so only clearly non-name words go there.
+        let leading_word = len >= 2
+            && LEADING_TAGS.contains(&tag.tag)
+            && (person
+                || matches!(tag.tag, "p" | "c" | "d" | "r" | "u" | "uj" | "ul" | "uz" | "ug")
+                || tag.tag == "v");
+        if function_char || leading_word {
+            cut = tag.end;
+        } else {
+            break;
+        }
+    }
+    if cut == 0 {
+        return name.to_string();
+    }
+    if aligned {
+        orig.get(cut..).map(|c| c.iter().collect()).unwrap_or_else(|| name.to_string())
+    } else {
+        simplified.chars().skip(cut).collect()
+    }
+}
 
 /// Finds `中文名(Latin Name)` links in a text (any script, any width).
 pub fn extract_links(text: &str) -> Vec<MinedLink> {
@@ -513,12 +600,31 @@ pub fn extract_links(text: &str) -> Vec<MinedLink> {
             continue;
         };
         let latin = latin.as_str().trim();
-        if !plausible_latin(latin) {
+        // Acronyms (AR, JA, PPI, AFP in photo credits) name too many things to link safely.
+        if !plausible_latin(latin) || is_acronym(latin) || is_credit(latin) {
             continue;
         }
-        let Some(form) = chinese_side(han.as_str()) else {
+        // A Han run right after a hyphen or Latin letter is the tail of a longer name
+        // (格兰德-马拉斯卡): skip rather than link a fragment.
+        let glued = folded.get(..han.start()).and_then(|h| h.chars().next_back()).is_some_and(|c| {
+            c == '-' || c == '‐' || c.is_ascii_alphabetic()
+        });
+        if glued {
+            continue;
+        }
+        let coordinated = latin.split_whitespace().any(|w| w == "and" || w == "&");
+        let Some(form) = chinese_side(han.as_str(), coordinated) else {
             continue;
         };
+        let form = strip_leading(&form, looks_like_person(latin));
+        let han_chars = form.chars().filter(|&c| c != '·').count();
+        let simplified_form = t2s(&form);
+        if han_chars < 2
+            || GENERIC_FORMS.contains(&simplified_form.as_str())
+            || BOUNDARIES.contains(&simplified_form.as_str())
+        {
+            continue;
+        }
         let kind = guess_kind(&form, latin);
         if kind == Some(EntityKind::Person) && !plausible_person(&form) {
             continue;
@@ -532,6 +638,22 @@ pub fn extract_links(text: &str) -> Vec<MinedLink> {
         });
     }
     out
+}
+
+/// Photo and wire credits that follow captions.
+fn is_credit(latin: &str) -> bool {
+    const CREDITS: &[&str] = &[
+        "shutterstock", "getty images", "getty", "reuters", "afp", "ap", "epa", "dpa", "imago",
+        "pool", "xinhua", "kyodo", "ani", "anadolu", "sputnik", "video", "photo", "file",
+    ];
+    let key = latin_key(latin);
+    CREDITS.contains(&key.as_str()) || key.contains("getty") || key.contains(" via ")
+}
+
+/// All capitals (and digits): `NATO`, `GDP`, `G7`.
+fn is_acronym(latin: &str) -> bool {
+    let letters: Vec<char> = latin.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    letters.len() <= 10 && !latin.contains(' ') && letters.iter().all(|c| !c.is_ascii_lowercase())
 }
 
 /// A Latin name: 1–5 words, each capitalized (or a lowercase particle), or an acronym.
@@ -554,21 +676,29 @@ fn plausible_latin(latin: &str) -> bool {
 }
 
 /// The name part of the Han run before the bracket: what follows the last boundary word.
-fn chinese_side(run: &str) -> Option<String> {
+fn chinese_side(run: &str, coordinated: bool) -> Option<String> {
     let simplified = t2s(run);
     let run_chars: Vec<char> = run.chars().collect();
     let simp_chars: Vec<char> = simplified.chars().collect();
     // Conversion keeps length almost always; when it does not, work on the simplified text.
     let aligned = run_chars.len() == simp_chars.len();
+    // The name starts after the last boundary word that still leaves a name of two or more
+    // characters (`斯特兰蒂斯集团` keeps its 集团; `防务集团绅宝` loses it).
     let mut cut = 0usize; // char index where the name starts
+    let han_after = |i: usize| simp_chars.get(i..).map_or(0, |r| r.iter().filter(|&&c| c != '·').count());
     for b in BOUNDARIES {
+        // 及/和/与 join two names, or sit inside one (海关及边境保卫局): only the Latin says.
+        if coordinated && matches!(*b, "及" | "和" | "与" | "以及") {
+            continue;
+        }
         let b_chars: Vec<char> = b.chars().collect();
         if b_chars.len() > simp_chars.len() {
             continue;
         }
         for i in (0..=simp_chars.len() - b_chars.len()).rev() {
-            if simp_chars.get(i..i + b_chars.len()) == Some(b_chars.as_slice()) {
-                cut = cut.max(i + b_chars.len());
+            let end = i + b_chars.len();
+            if simp_chars.get(i..end) == Some(b_chars.as_slice()) && han_after(end) >= 2 {
+                cut = cut.max(end);
                 break;
             }
         }
@@ -585,7 +715,24 @@ fn chinese_side(run: &str) -> Option<String> {
     (han_len <= max).then_some(name)
 }
 
-fn guess_kind(form: &str, latin: &str) -> Option<EntityKind> {
+/// Words that are the generic head of many names, not a name (`中心` from `威尔逊中心`).
+const GENERIC_FORMS: &[&str] = &[
+    "中心", "公司", "协会", "峰会", "组织", "大学", "政府", "委员会", "集团", "银行", "机构",
+    "基金会", "研究所", "学院", "联盟", "法院", "议会", "部长", "总统", "国家", "城市", "地区",
+];
+
+/// A Latin personal name: two to four capitalized words, no `of`, not an acronym.
+pub(crate) fn looks_like_person(latin: &str) -> bool {
+    let words: Vec<&str> = latin.split_whitespace().collect();
+    let last = words.last().map(|w| w.to_ascii_lowercase()).unwrap_or_default();
+    (2..=4).contains(&words.len())
+        && !NON_PERSON_LATIN.contains(&last.as_str())
+        && !words.iter().any(|w| matches!(w.to_ascii_lowercase().as_str(), "of" | "the" | "and" | "for"))
+        && !words.iter().all(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase()))
+}
+
+/// The kind a spelling and Latin name suggest, if any.
+pub(crate) fn guess_kind(form: &str, latin: &str) -> Option<EntityKind> {
     let simplified = t2s(form);
     if ORG_ENDINGS.iter().any(|e| simplified.ends_with(e)) {
         return Some(EntityKind::Org);
@@ -600,11 +747,7 @@ fn guess_kind(form: &str, latin: &str) -> Option<EntityKind> {
     if PLACE_ENDINGS.iter().any(|e| simplified.ends_with(e)) {
         return Some(EntityKind::Place);
     }
-    let words = latin.split_whitespace().count();
-    if (2..=4).contains(&words) && !latin.to_ascii_lowercase().contains(" of ") {
-        return Some(EntityKind::Person);
-    }
-    None
+    looks_like_person(latin).then_some(EntityKind::Person)
 }
 
 /// Person spellings: transliterations are short; more than 6 characters without a name dot is

@@ -23,6 +23,7 @@ pub(crate) fn build_jieba(aliases: &ResolvedAliases) -> Jieba {
             EntityKind::Person => "nr",
             EntityKind::Place => "ns",
             EntityKind::Org => "nt",
+            EntityKind::Other => "nz",
         };
         // Frequent enough to win over the split into known characters, not so frequent that
         // a name swallows a neighbouring word.
