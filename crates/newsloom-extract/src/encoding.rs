@@ -69,27 +69,11 @@ pub fn decode_html<'a>(
         .map(|s| (s.trim().to_string(), EncodingSource::Transport))
         .or_else(|| prescan_meta_charset(bytes).map(|s| (s, EncodingSource::Meta)));
 
-    if let Some((label, source)) = &declared_label {
-        if let Some(enc) = normalize_encoding(label) {
-            let (text, errors) = decode_with(enc, bytes);
-            if !is_lying(errors, &text) {
-                return Decoded {
-                    text,
-                    encoding: enc,
-                    source: *source,
-                    declared: Some(label.clone()),
-                    errors,
-                };
-            }
-            // The declaration is contradicted by the bytes: fall through to the guess, but
-            // keep this decoding if the guess turns out no better.
-            let guessed = guess(bytes, url);
-            if guessed.errors < errors {
-                return Decoded {
-                    declared: Some(label.clone()),
-                    ..guessed
-                };
-            }
+    if let Some((label, source)) = &declared_label
+        && let Some(enc) = normalize_encoding(label)
+    {
+        let (text, errors) = decode_with(enc, bytes);
+        if !is_lying(errors, &text) {
             return Decoded {
                 text,
                 encoding: enc,
@@ -98,6 +82,22 @@ pub fn decode_html<'a>(
                 errors,
             };
         }
+        // The declaration is contradicted by the bytes: fall through to the guess, but
+        // keep this decoding if the guess turns out no better.
+        let guessed = guess(bytes, url);
+        if guessed.errors < errors {
+            return Decoded {
+                declared: Some(label.clone()),
+                ..guessed
+            };
+        }
+        return Decoded {
+            text,
+            encoding: enc,
+            source: *source,
+            declared: Some(label.clone()),
+            errors,
+        };
     }
     let declared = declared_label.map(|(l, _)| l);
     Decoded {
@@ -129,10 +129,10 @@ pub fn normalize_encoding(label: &str) -> Option<&'static Encoding> {
 
 /// Decodes without a BOM check (the caller already handled it), counting malformed sequences.
 fn decode_with<'a>(enc: &'static Encoding, bytes: &'a [u8]) -> (Cow<'a, str>, usize) {
-    if enc == UTF_8 {
-        if let Ok(s) = std::str::from_utf8(bytes) {
-            return (Cow::Borrowed(s), 0);
-        }
+    if enc == UTF_8
+        && let Ok(s) = std::str::from_utf8(bytes)
+    {
+        return (Cow::Borrowed(s), 0);
     }
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
     let errors = if had_errors {
@@ -179,7 +179,11 @@ fn guess<'a>(bytes: &'a [u8], url: Option<&str>) -> Decoded<'a> {
     // turns every CJK character into mojibake; chardetng refuses UTF-8 on any error, so
     // compare against lossy UTF-8 explicitly.
     let (utf8_text, utf8_errors) = decode_with(UTF_8, bytes);
-    if enc != UTF_8 && utf8_errors <= errors.max(1) && !is_lying(utf8_errors, &utf8_text) {
+    // Single-byte guesses (windows-1252) decode anything without errors, so a handful of
+    // broken sequences in a large UTF-8 page (under one per 1,000 bytes) still means UTF-8.
+    let rare = utf8_errors * 1000 <= bytes.len();
+    if enc != UTF_8 && (utf8_errors <= errors.max(1) || rare) && !is_lying(utf8_errors, &utf8_text)
+    {
         return Decoded {
             text: utf8_text,
             encoding: UTF_8,
@@ -228,10 +232,10 @@ pub fn prescan_meta_charset(bytes: &[u8]) -> Option<String> {
         if rest.starts_with(b"<meta") {
             let end = find(rest, b">").unwrap_or(rest.len());
             let tag = rest.get(..end).unwrap_or(rest);
-            if let Some(label) = charset_in_tag(tag) {
-                if Encoding::for_label(label.as_bytes()).is_some() {
-                    return Some(label);
-                }
+            if let Some(label) = charset_in_tag(tag)
+                && Encoding::for_label(label.as_bytes()).is_some()
+            {
+                return Some(label);
             }
             pos += end.max(1);
             continue;
