@@ -23,6 +23,9 @@ pub struct PageMeta {
     pub h1: Vec<String>,
     pub site_name: Option<String>,
     pub published: Option<(DateTime<FixedOffset>, Precision)>,
+    /// The last-modified time the page states (`article:modified_time`, `dateUpdate`, …): a
+    /// stand-in for the publication time when a page gives nothing better.
+    pub modified: Option<(DateTime<FixedOffset>, Precision)>,
     pub authors: Vec<String>,
     pub canonical_url: Option<String>,
     pub language: Option<String>,
@@ -70,11 +73,24 @@ const PUBLISHED_KEYS: &[&str] = &[
     "weibo:article:create_at",
     "created",
     "date",
+    "firstpublishedtime",
+];
+
+/// Meta tag names that carry the last-modified time.
+const MODIFIED_KEYS: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dateupdate",
+    "lastmodifiedtime",
+    "last-modified",
+    "weibo:article:update_at",
 ];
 
 /// Reads the page's metadata.
 pub fn read_meta(doc: &Html) -> PageMeta {
     let mut m = PageMeta::default();
+    let mut modified = None;
     let mut published_by_key: Vec<(usize, (DateTime<FixedOffset>, Precision))> = Vec::new();
     for el in doc.select(&META) {
         let v = el.value();
@@ -111,31 +127,34 @@ pub fn read_meta(doc: &Html) -> PageMeta {
             }
             _ => {}
         }
-        if let Some(rank) = PUBLISHED_KEYS.iter().position(|k| *k == key) {
-            if let Some(t) = parse_date(content) {
-                published_by_key.push((rank, t));
-            }
+        if modified.is_none() && MODIFIED_KEYS.contains(&key.as_str()) {
+            modified = parse_date(content);
+        }
+        if let Some(rank) = PUBLISHED_KEYS.iter().position(|k| *k == key)
+            && let Some(t) = parse_date(content)
+        {
+            published_by_key.push((rank, t));
         }
     }
     published_by_key.sort_by_key(|(rank, _)| *rank);
+    m.modified = modified;
     let meta_published = published_by_key.into_iter().next().map(|(_, t)| t);
 
-    if let Some(el) = doc.select(&LINK_CANONICAL).next() {
-        if let Some(href) = el
+    if let Some(el) = doc.select(&LINK_CANONICAL).next()
+        && let Some(href) = el
             .value()
             .attr("href")
             .map(str::trim)
             .filter(|h| !h.is_empty())
-        {
-            m.canonical_url = Some(href.to_string());
-        }
+    {
+        m.canonical_url = Some(href.to_string());
     }
-    if let Some(html) = doc.select(&HTML_EL).next() {
-        if let Some(lang) = html.value().attr("lang").and_then(normalize_lang) {
-            // `<html lang="en">` on a Chinese page is common template noise; the page
-            // extractor overrides it from the text's script.
-            m.language = Some(lang);
-        }
+    if let Some(html) = doc.select(&HTML_EL).next()
+        && let Some(lang) = html.value().attr("lang").and_then(normalize_lang)
+    {
+        // `<html lang="en">` on a Chinese page is common template noise; the page
+        // extractor overrides it from the text's script.
+        m.language = Some(lang);
     }
     m.html_title = doc
         .select(&TITLE)
@@ -209,10 +228,10 @@ fn read_jsonld(
             if !is_article {
                 return;
             }
-            if m.jsonld_headline.is_none() {
-                if let Some(h) = map.get("headline").and_then(Value::as_str) {
-                    m.jsonld_headline = Some(clean_ws(h));
-                }
+            if m.jsonld_headline.is_none()
+                && let Some(h) = map.get("headline").and_then(Value::as_str)
+            {
+                m.jsonld_headline = Some(clean_ws(h));
             }
             if published.is_none() {
                 *published = map
@@ -417,10 +436,7 @@ pub fn strip_site_suffix(title: &str, site_name: Option<&str>, hints: &[&str]) -
     }
     let mut best = title.clone();
     // Repeatedly cut the last segment while it looks like a site name.
-    loop {
-        let Some((head, tail)) = last_split(&best) else {
-            break;
-        };
+    while let Some((head, tail)) = last_split(&best) {
         if head.chars().count() < 4 || !looks_like_site(tail, site_name) {
             break;
         }

@@ -130,7 +130,10 @@ pub fn extract_page(bytes: &[u8], url: Option<&str>) -> Result<PageExtract, Extr
         Some((t, p)) => (Some(t), Some(p)),
         None => match visible_date(&doc, &scan, content_start, title.as_deref()) {
             Some((t, p)) => (Some(t), Some(p)),
-            None => (None, None),
+            None => match meta.modified {
+                Some((t, p)) => (Some(t), Some(p)),
+                None => (None, None),
+            },
         },
     };
 
@@ -471,7 +474,7 @@ fn scan(doc: &Html) -> Scan {
                                     .checked_sub(2)
                                     .and_then(|i| stack.get(i))
                                     .and_then(|f| doc.tree.get(f.id))
-                                    .and_then(|p| p.value().as_element().map(|e| hint_words(e)))
+                                    .and_then(|p| p.value().as_element().map(hint_words))
                                     .unwrap_or_default();
                                 *link_groups.entry((shape, grand)).or_default() += 1;
                             }
@@ -610,7 +613,7 @@ fn choose_content(doc: &Html, scan: &Scan) -> Option<NodeId> {
         .article_body
         .iter()
         .copied()
-        .filter(|id| scan.stats.get(id).is_some_and(|s| s.chars >= 0))
+        .filter(|id| scan.stats.contains_key(id))
         .max_by_key(|id| scan.stats.get(id).map(|s| s.chars).unwrap_or(0))
     {
         return Some(id);
@@ -854,22 +857,30 @@ fn visible_date(
         .min(content_start);
     let hi = (content_start + 300).min(text.len());
     let window = slice_chars(text, lo, hi);
-    if let Some((_, d)) = meta::dates_in_text(window).into_iter().next() {
-        return Some(d);
+    let dates = meta::dates_in_text(window);
+    // A labelled date (`发布时间：`, `日期:`) beats the first date in the window, which may
+    // belong to a breadcrumb, a previous-article link or the lead of the text.
+    let labelled = dates.iter().find(|(pos, _)| is_labelled(window, *pos));
+    if let Some((_, d)) = labelled.or(dates.first()) {
+        return Some(*d);
     }
     // Some pages put the date after the body (`发布时间` footer lines): accept a labelled one.
     for (pos, d) in meta::dates_in_text(text) {
-        let before = slice_chars(text, pos.saturating_sub(24), pos);
-        if before.contains("发布")
-            || before.contains("發布")
-            || before.contains("时间")
-            || before.contains("時間")
-            || before.contains("日期")
-        {
+        if is_labelled(text, pos) {
             return Some(d);
         }
     }
     None
+}
+
+/// Is the date at byte `pos` of `text` introduced by a publication label?
+fn is_labelled(text: &str, pos: usize) -> bool {
+    let before = slice_chars(text, pos.saturating_sub(24), pos);
+    [
+        "发布", "發布", "发表", "發表", "时间", "時間", "日期", "更新",
+    ]
+    .iter()
+    .any(|l| before.contains(l))
 }
 
 /// `s[lo..hi]`, with both ends moved back to character boundaries.
@@ -888,8 +899,7 @@ fn slice_chars(s: &str, mut lo: usize, mut hi: usize) -> &str {
 fn looks_like_person(name: &str, site: Option<&str>) -> bool {
     let lower = name.to_lowercase();
     let n = name.chars().count();
-    !(n < 2
-        || n > 40
+    !(!(2..=40).contains(&n)
         || site.is_some_and(|s| s.contains(name) || name.contains(s))
         || lower.contains('@')
         || lower.contains("http")
