@@ -10,9 +10,6 @@ use std::path::PathBuf;
 use anyhow::Context;
 use newsloom_cluster::{ArticleFeatures, Clusterer, Config, devset, eval::bcubed};
 
-#[path = "../tests/common/standin.rs"]
-mod standin;
-
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let show_errors = args.iter().any(|a| a == "--errors");
@@ -35,7 +32,8 @@ fn main() -> anyhow::Result<()> {
     for l in &labels {
         articles.push(devset::read_agora_page(&root, &l.path)?);
     }
-    let text = standin::StandinText::new()?;
+    let text = newsloom_text::TextLayer::default();
+    let use_analysis = std::env::var("NEWSLOOM_CLUSTER_ANALYSIS").is_ok_and(|v| v == "1");
     let mut order: Vec<usize> = (0..articles.len()).collect();
     order.sort_by_key(|&i| {
         (
@@ -43,11 +41,14 @@ fn main() -> anyhow::Result<()> {
             articles[i].id.clone(),
         )
     });
-    let mut clusterer = Clusterer::new(config);
     let feats: Vec<ArticleFeatures> = articles
         .iter()
         .map(|a| ArticleFeatures::from_article(&text, a))
         .collect();
+    let n_ent: usize = feats.iter().map(|f| f.entities.len()).sum();
+    let n_quotes: usize = feats.iter().map(|f| f.quotes.len()).sum();
+    eprintln!("analysis {use_analysis} entities {n_ent} quote clauses {n_quotes}");
+    let mut clusterer = Clusterer::new(config);
     for &i in &order {
         clusterer.add(&feats[i]);
     }

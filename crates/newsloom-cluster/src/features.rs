@@ -45,6 +45,23 @@ impl ArticleFeatures {
         }
     }
 
+    /// Features from an article and its text-layer analysis: matching forms from `text`,
+    /// entity ids and quote clauses from `analysis`.
+    pub fn from_analysis(
+        text: &dyn TextView,
+        article: &Article,
+        analysis: &newsloom_text::Analysis,
+    ) -> Self {
+        let mut f = ArticleFeatures::from_article(text, article);
+        f.entities = analysis.entities.iter().map(|e| e.id.clone()).collect();
+        f.quotes = analysis
+            .quotes
+            .iter()
+            .flat_map(|q| q.clauses.iter().cloned())
+            .collect();
+        f
+    }
+
     /// Number of characters of body text in matching form.
     pub fn body_chars(&self) -> usize {
         self.blocks.iter().map(|b| b.chars().count()).sum()

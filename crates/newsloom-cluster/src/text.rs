@@ -24,6 +24,16 @@ pub trait TextView: Sync {
     }
 }
 
+/// The newsloom text layer: t2s, width/punctuation folding, numerals and regional name
+/// variants (川普 → 特朗普), so features are cross-script and cross-variant by construction.
+/// Entities and quotes need a full analysis; [`crate::ArticleFeatures::from_analysis`] takes
+/// them from an [`newsloom_text::Analysis`] the caller already has.
+impl TextView for newsloom_text::TextLayer {
+    fn matching_form(&self, text: &str) -> String {
+        newsloom_text::TextLayer::matching_form(self, text)
+    }
+}
+
 /// Fallback matching form: full-width ASCII folded to half-width, Latin lowercased,
 /// whitespace runs collapsed. No script conversion.
 #[derive(Debug, Clone, Copy, Default)]
