@@ -13,9 +13,14 @@ use newsloom_text::{AliasMiner, AliasTable};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let out = PathBuf::from(args.first().cloned().unwrap_or_else(|| "target/mined-aliases.json".into()));
+    let out = PathBuf::from(
+        args.first()
+            .cloned()
+            .unwrap_or_else(|| "target/mined-aliases.json".into()),
+    );
     let sample_out = args.get(1).map(PathBuf::from);
-    let shared = common::shared_dir().ok_or_else(|| anyhow::anyhow!("../shared not found beside the repo"))?;
+    let shared = common::shared_dir()
+        .ok_or_else(|| anyhow::anyhow!("../shared not found beside the repo"))?;
     let root = shared.join("corpora/agora-pen-2411");
     let mut miner = AliasMiner::new();
     let pages = common::agora_pages(&root);
@@ -26,7 +31,10 @@ fn main() -> anyhow::Result<()> {
         }
     }
     let seeds_dir = shared.join("seeds");
-    let mut seeds: Vec<PathBuf> = std::fs::read_dir(&seeds_dir)?.flatten().map(|e| e.path()).collect();
+    let mut seeds: Vec<PathBuf> = std::fs::read_dir(&seeds_dir)?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     seeds.sort();
     for s in &seeds {
         if let Some(page) = common::read_seed(s) {
@@ -48,10 +56,22 @@ fn main() -> anyhow::Result<()> {
 
     let table = AliasTable::curated().with_mined(mined.clone());
     let groups = table.groups();
-    let multi: Vec<_> = groups.iter().filter(|g| g.variants.iter().filter(|v| v.count > 0).count() >= 2).collect();
-    eprintln!("{} groups, {} with two or more mined spellings", groups.len(), multi.len());
+    let multi: Vec<_> = groups
+        .iter()
+        .filter(|g| g.variants.iter().filter(|v| v.count > 0).count() >= 2)
+        .collect();
+    eprintln!(
+        "{} groups, {} with two or more mined spellings",
+        groups.len(),
+        multi.len()
+    );
     for g in multi.iter().take(400) {
-        let vs: Vec<String> = g.variants.iter().filter(|v| v.count > 0).map(|v| format!("{}×{}", v.form, v.count)).collect();
+        let vs: Vec<String> = g
+            .variants
+            .iter()
+            .filter(|v| v.count > 0)
+            .map(|v| format!("{}×{}", v.form, v.count))
+            .collect();
         println!("{}\t{}\t{}", g.id, vs.join(" "), g.latin.join(" | "));
     }
 
@@ -63,9 +83,20 @@ fn main() -> anyhow::Result<()> {
         for g in &groups {
             for v in g.variants.iter().filter(|v| v.count > 0 && !v.ambiguous) {
                 let h = fnv(&format!("{}\t{}", v.form, g.id));
-                let example = v.examples.first().cloned().unwrap_or_default().replace('\t', " ");
+                let example = v
+                    .examples
+                    .first()
+                    .cloned()
+                    .unwrap_or_default()
+                    .replace('\t', " ");
                 let latin = g.latin.join(" | ");
-                all.insert(h, format!("{}\t{}\t{}\t{}\t{}\t", v.form, g.id, latin, v.count, example));
+                all.insert(
+                    h,
+                    format!(
+                        "{}\t{}\t{}\t{}\t{}\t",
+                        v.form, g.id, latin, v.count, example
+                    ),
+                );
             }
         }
         let mut tsv = String::from("form\tgroup\tlatin\tcount\texample\tverdict\n");
@@ -74,7 +105,12 @@ fn main() -> anyhow::Result<()> {
             tsv.push('\n');
         }
         std::fs::write(&sample_out, tsv)?;
-        eprintln!("sample of {} of {} used mined links → {}", all.len().min(100), all.len(), sample_out.display());
+        eprintln!(
+            "sample of {} of {} used mined links → {}",
+            all.len().min(100),
+            all.len(),
+            sample_out.display()
+        );
     }
     Ok(())
 }

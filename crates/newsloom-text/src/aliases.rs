@@ -339,12 +339,17 @@ fn attach_mined(
     let latin_group = by_latin.get(key).copied();
     let mut targets: BTreeSet<usize> = latin_group.into_iter().collect();
     for form in name.forms.keys() {
-        let Some(&g) = by_form.get(&name_key(form)) else { continue };
+        let Some(&g) = by_form.get(&name_key(form)) else {
+            continue;
+        };
         // A shared spelling joins a curated group (its spellings are trusted) or a mined
         // group of the same surname; a shared generic spelling (中心, 公司) joins nothing.
         let trusted = groups.get(g).is_some_and(|grp| {
             grp.curated
-                || grp.latin.iter().any(|l| latin_key(l).rsplit(' ').next() == Some(surname))
+                || grp
+                    .latin
+                    .iter()
+                    .any(|l| latin_key(l).rsplit(' ').next() == Some(surname))
         });
         if trusted {
             targets.insert(g);
@@ -404,14 +409,19 @@ fn attach_mined(
 /// The kind of a mined name: an organization or place ending on any spelling wins, then a
 /// personal Latin name; anything else is `other`.
 fn mined_kind(key: &str, name: &MinedName) -> EntityKind {
-    let kinds: Vec<Option<EntityKind>> =
-        name.forms.keys().map(|f| guess_kind(f, &name.latin)).collect();
+    let kinds: Vec<Option<EntityKind>> = name
+        .forms
+        .keys()
+        .map(|f| guess_kind(f, &name.latin))
+        .collect();
     for k in [EntityKind::Org, EntityKind::Place] {
         if kinds.contains(&Some(k)) {
             return k;
         }
     }
-    if looks_like_person(&name.latin) || (key.split(' ').count() >= 2 && name.kind == Some(EntityKind::Person)) {
+    if looks_like_person(&name.latin)
+        || (key.split(' ').count() >= 2 && name.kind == Some(EntityKind::Person))
+    {
         EntityKind::Person
     } else {
         EntityKind::Other
@@ -423,12 +433,20 @@ fn mined_kind(key: &str, name: &MinedName) -> EntityKind {
 /// People always (titles and verbs in front); other names only into a spelling seen at least
 /// as often, since there the words in front may belong to the name (自由民主党 / 民主党).
 fn reduce_prefixed_forms(name: &mut MinedName, person: bool) {
-    let keys: Vec<(String, String)> =
-        name.forms.keys().map(|f| (f.clone(), name_key(f))).collect();
+    let keys: Vec<(String, String)> = name
+        .forms
+        .keys()
+        .map(|f| (f.clone(), name_key(f)))
+        .collect();
     for (form, key) in &keys {
         let base = keys
             .iter()
-            .filter(|(f, k)| f != form && k.chars().count() >= 2 && key.len() > k.len() && key.ends_with(k.as_str()))
+            .filter(|(f, k)| {
+                f != form
+                    && k.chars().count() >= 2
+                    && key.len() > k.len()
+                    && key.ends_with(k.as_str())
+            })
             .max_by_key(|(_, k)| k.len());
         let count = |f: &str| name.forms.get(f).map(|s| s.count).unwrap_or(0);
         if let Some((base, _)) = base

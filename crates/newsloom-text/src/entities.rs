@@ -93,6 +93,26 @@ const NOT_NAMES: &[&str] = &[
     "中方", "俄方", "美方", "双方", "各方", "外界", "官方", "当局",
 ];
 
+/// True when the token ending at char `end` is the given-name part of a full name
+/// (`弗拉迪米尔·普京`, `德米特罗·库列巴`): the surname after the dot is the entity.
+fn is_given_name(simplified: &str, end: usize) -> bool {
+    let rest: Vec<char> = simplified.chars().skip(end).take(2).collect();
+    match rest.as_slice() {
+        ['·', ..] => true,
+        [c, '·'] => is_han(*c),
+        _ => false,
+    }
+}
+
+/// Words jieba tags as places or organizations that are relations between them
+/// (中俄关系, 两国, 俄中).
+fn is_not_entity(word: &str) -> bool {
+    const ABBREVIATIONS: &str = "中俄美日韩朝英法德台港澳欧印越菲泰乌以巴伊";
+    let chars: Vec<char> = word.chars().collect();
+    let pair = chars.len() == 2 && chars.iter().all(|&c| ABBREVIATIONS.contains(c));
+    pair || word.ends_with("关系") || matches!(word, "两国" | "双方" | "两岸" | "各国" | "国际")
+}
+
 /// A sentence seen three ways: the original characters, a one-to-one width fold of them, and
 /// its simplified conversion. When conversion keeps the length (it nearly always does), a char
 /// index in the simplified text is a char index in the original.
@@ -152,12 +172,21 @@ pub(crate) fn sentence_mentions(layer: &TextLayer, view: &SentenceView) -> Vec<M
             let next = tags.get(i + 1).map(|t| t.word);
             let titled = prev.is_some_and(|w| TITLES.contains(&w))
                 || next.is_some_and(|w| TITLES.contains(&w));
+            if is_not_entity(word) || is_given_name(&view.simplified, tag.end) {
+                continue;
+            }
+            // jieba's dictionary tags many ordinary words `nr` (公正, 文明): a known word is a
+            // person only with a title or a speech verb next to it; unknown words (names jieba
+            // found with its HMM: 邱国强) need no such evidence.
+            let known = layer.jieba().has_word(word);
+            let spoke = next.is_some_and(|w| crate::quotes::is_speech_verb(w));
             let kind = match tag.tag {
-                "nr" | "nrfg" | "nrt" => EntityKind::Person,
-                "ns" if !titled => EntityKind::Place,
-                "nt" if !titled => EntityKind::Org,
+                "nr" | "nrfg" | "nrt" if !known || titled || spoke => EntityKind::Person,
+                "nr" | "nrfg" | "nrt" => continue,
+                "ns" => EntityKind::Place,
+                "nt" => EntityKind::Org,
                 // Unknown words (HMM-found, `x`/`nz`) next to a title are people.
-                "x" | "nz" | "ns" | "nt" if titled => EntityKind::Person,
+                "x" | "nz" if titled => EntityKind::Person,
                 _ => continue,
             };
             let canonical = crate::numerals::convert_numerals(word);

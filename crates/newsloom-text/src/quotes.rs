@@ -74,6 +74,11 @@ const SPEECH_VERBS: &[&str] = &[
     "感叹",
 ];
 
+/// True for a speech verb (`说`, `表示`, `称` …).
+pub(crate) fn is_speech_verb(word: &str) -> bool {
+    SPEECH_VERBS.contains(&word)
+}
+
 /// Quotes shorter than this without a speaker are scare quotes or terms (`“新境界”`).
 const MIN_UNATTRIBUTED_CHARS: usize = 10;
 /// How far before the quote the speaker and verb may stand.
@@ -146,11 +151,12 @@ fn quote_spans(chars: &[char]) -> Vec<(usize, usize)> {
     spans
 }
 
-/// `王毅表示，……“` : the last person before the quote followed by a speech verb, with no
-/// other quote in between.
+/// `王毅表示，……“` : a person before the quote followed by a speech verb, with no other
+/// quote in between.
 fn speaker_before<'a>(view: &SentenceView, ms: &'a [Mention], open: usize) -> Option<&'a Mention> {
     let simp: Vec<char> = view.simplified.chars().collect();
-    ms.iter().rfind(|m| {
+    // The earliest qualifying person is the clause's subject (`普京会晤王毅时还声称`).
+    ms.iter().find(|m| {
         m.kind == EntityKind::Person
             && m.end <= open
             && open - m.end <= MAX_LEAD_CHARS
@@ -190,16 +196,34 @@ fn speaker_after<'a>(view: &SentenceView, ms: &'a [Mention], close: usize) -> Op
 /// first (`王毅则表示`, `王毅在会谈中说`, `普京与王毅坐在一起时对记者说`).
 fn starts_with_verb(text: &[char]) -> bool {
     const MAX_GAP: usize = 16;
-    let s: String = text.iter().take(MAX_GAP + 8).collect();
+    let s: String = text.iter().take(MAX_GAP + 72).collect();
     SPEECH_VERBS.iter().any(|v| {
         s.find(v).is_some_and(|byte| {
             let before = s.get(..byte).unwrap_or_default();
-            before.chars().count() <= MAX_GAP
+            without_brackets(before).chars().count() <= MAX_GAP
                 && !before.contains(['。', '！', '？', '；'])
                 // A comma before the verb means another clause (`王毅抵达后，普京说`).
                 && !before.contains(['，', ','])
         })
     })
+}
+
+/// Text with bracketed asides removed: `蒲亭(Vladimir Putin)向王毅` counts as `蒲亭向王毅`.
+fn without_brackets(text: &str) -> String {
+    let mut depth = 0usize;
+    text.chars()
+        .filter(|&c| match c {
+            '(' | '（' => {
+                depth += 1;
+                false
+            }
+            ')' | '）' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .collect()
 }
 
 /// Splits a matching form at clause punctuation.

@@ -29,10 +29,22 @@ impl PageText {
     }
 
     pub fn article(&self) -> Article {
-        let published = self.published.as_deref().and_then(|p| DateTime::parse_from_rfc3339(p).ok());
+        let published = self
+            .published
+            .as_deref()
+            .and_then(|p| DateTime::parse_from_rfc3339(p).ok());
         Article {
-            id: newsloom_model::article_id(None, None, &self.outlet, published.as_ref(), &self.title),
-            source: Source { path: self.path.display().to_string(), format: Format::Html },
+            id: newsloom_model::article_id(
+                None,
+                None,
+                &self.outlet,
+                published.as_ref(),
+                &self.title,
+            ),
+            source: Source {
+                path: self.path.display().to_string(),
+                format: Format::Html,
+            },
             outlet: self.outlet.clone(),
             outlet_id: self.outlet.clone(),
             url: None,
@@ -45,7 +57,11 @@ impl PageText {
             dateline: None,
             script: newsloom_model::detect_script(&self.text()),
             language: "zh".into(),
-            body: self.paragraphs.iter().map(|p| Block::paragraph(p.clone())).collect(),
+            body: self
+                .paragraphs
+                .iter()
+                .map(|p| Block::paragraph(p.clone()))
+                .collect(),
             images: vec![],
             related: vec![],
         }
@@ -62,7 +78,9 @@ pub fn shared_dir() -> Option<PathBuf> {
 /// All article pages `OUTLET/YYYY/MM/DD/*.html` under an agora corpus root, sorted.
 pub fn agora_pages(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(outlets) = std::fs::read_dir(root) else { return out };
+    let Ok(outlets) = std::fs::read_dir(root) else {
+        return out;
+    };
     for outlet in outlets.flatten() {
         let p = outlet.path();
         let name = outlet.file_name().to_string_lossy().to_string();
@@ -76,7 +94,9 @@ pub fn agora_pages(root: &Path) -> Vec<PathBuf> {
 }
 
 fn collect_html(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() && depth < 3 {
@@ -90,25 +110,66 @@ fn collect_html(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
 /// Reads one agora page.
 pub fn read_agora_page(path: &Path, root: &Path) -> Option<PageText> {
     let html = std::fs::read_to_string(path).ok()?;
-    let outlet = path.strip_prefix(root).ok()?.components().next()?.as_os_str().to_string_lossy().to_string();
+    let outlet = path
+        .strip_prefix(root)
+        .ok()?
+        .components()
+        .next()?
+        .as_os_str()
+        .to_string_lossy()
+        .to_string();
     let title = between(&html, "<h1 class=\"post-title", "</h1>")
         .and_then(|t| t.split_once('>').map(|(_, t)| strip_tags(t)))
         .unwrap_or_default();
     let published = between(&html, "datetime=\"", "\"").map(str::to_string);
     let start = html.find("<div class=\"post-content e-content\"")?;
     let rest = html.get(start..)?;
-    let end = rest.find("<a class=\"u-url\"").or_else(|| rest.find("</article>")).unwrap_or(rest.len());
+    let end = rest
+        .find("<a class=\"u-url\"")
+        .or_else(|| rest.find("</article>"))
+        .unwrap_or(rest.len());
     let body = rest.get(..end)?;
-    let paragraphs = strip_tags(body).lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
-    Some(PageText { path: path.to_path_buf(), outlet, title: title.trim().to_string(), published, paragraphs })
+    let paragraphs = strip_tags(body)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect();
+    Some(PageText {
+        path: path.to_path_buf(),
+        outlet,
+        title: title.trim().to_string(),
+        published,
+        paragraphs,
+    })
 }
 
 /// Reads a raw seed file: every line of text outside tags, markdown links unwrapped.
 pub fn read_seed(path: &Path) -> Option<PageText> {
+    read_seed_published(path, None)
+}
+
+/// Reads a raw seed file with its publication time (RFC 3339), given by the caller until the
+/// ingest readers parse it.
+pub fn read_seed_published(path: &Path, published: Option<&str>) -> Option<PageText> {
     let raw = std::fs::read_to_string(path).ok()?;
-    let text = strip_tags(&raw);
-    let paragraphs = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
-    Some(PageText { path: path.to_path_buf(), outlet: "seed".into(), title: String::new(), published: None, paragraphs })
+    // Prettified HTML breaks lines around inline tags (`总统\n<ok>\n普京\n</ok>`): line breaks
+    // are layout there, and block tags give the real paragraph breaks.
+    let joined: String = raw.lines().map(str::trim).collect::<Vec<_>>().join("");
+    let text = strip_tags(&joined);
+    let paragraphs = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect();
+    Some(PageText {
+        path: path.to_path_buf(),
+        outlet: "seed".into(),
+        title: String::new(),
+        published: published.map(String::from),
+        paragraphs,
+    })
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -127,7 +188,19 @@ pub fn strip_tags(html: &str) -> String {
         let after = rest.get(lt..).unwrap_or_default();
         let Some(gt) = after.find('>') else { break };
         let tag = after.get(..=gt).unwrap_or_default().to_ascii_lowercase();
-        let breaks = ["</p", "<br", "</div", "</figcaption", "</h1", "</h2", "</h3", "</h4", "</li", "</tr", "</small"];
+        let breaks = [
+            "</p",
+            "<br",
+            "</div",
+            "</figcaption",
+            "</h1",
+            "</h2",
+            "</h3",
+            "</h4",
+            "</li",
+            "</tr",
+            "</small",
+        ];
         if breaks.iter().any(|b| tag.starts_with(b)) {
             out.push('\n');
         }
