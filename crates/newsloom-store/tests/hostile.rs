@@ -16,14 +16,20 @@ fn populated(dir: &Path, n: usize) -> PathBuf {
     let idx: Vec<usize> = (0..n).collect();
     store.put_batch(&batch(&idx, |_| 0, &id_of)).unwrap();
     drop(store);
-    assert!(!path.with_file_name("newsloom.db-wal").exists(), "closing checkpoints the WAL away");
+    assert!(
+        !path.with_file_name("newsloom.db-wal").exists(),
+        "closing checkpoints the WAL away"
+    );
     path
 }
 
 fn assert_mentions(err: &StoreError, path: &Path, words: &[&str]) {
     let msg = err.to_string();
     eprintln!("error shown: {msg}");
-    assert!(msg.contains(&path.display().to_string()), "error does not name the file: {msg}");
+    assert!(
+        msg.contains(&path.display().to_string()),
+        "error does not name the file: {msg}"
+    );
     for w in words {
         assert!(msg.contains(w), "error lacks {w:?}: {msg}");
     }
@@ -74,9 +80,15 @@ fn a_sqlite_header_over_garbage_is_refused_untouched() {
             assert_eq!(file_hash(&path), before);
         }
         Ok(store) => {
-            eprintln!("opened; integrity_check: {:?}", store.integrity_check().map(|p| p.len()));
+            eprintln!(
+                "opened; integrity_check: {:?}",
+                store.integrity_check().map(|p| p.len())
+            );
             let problems = store.integrity_check();
-            assert!(problems.is_err() || problems.is_ok_and(|p| !p.is_empty()), "integrity_check must see the damage");
+            assert!(
+                problems.is_err() || problems.is_ok_and(|p| !p.is_empty()),
+                "integrity_check must see the damage"
+            );
         }
     }
 }
@@ -86,15 +98,25 @@ fn a_truncated_database_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = populated(dir.path(), 200);
     let full = std::fs::read(&path).unwrap();
-    assert!(full.len() > 8 * 4096, "need a multi-page database, got {} bytes", full.len());
+    assert!(
+        full.len() > 8 * 4096,
+        "need a multi-page database, got {} bytes",
+        full.len()
+    );
     for cut in [full.len() / 2 / 4096 * 4096, full.len() / 2 + 123, 4096] {
         std::fs::write(&path, &full[..cut]).unwrap();
         let before = file_hash(&path);
         let err = Store::open(&path).unwrap_err();
-        assert!(matches!(err, StoreError::Corrupt { .. }), "cut at {cut}: {err}");
+        assert!(
+            matches!(err, StoreError::Corrupt { .. }),
+            "cut at {cut}: {err}"
+        );
         assert_mentions(&err, &path, &["truncated"]);
         let err = Store::open_read_only(&path).unwrap_err();
-        assert!(matches!(err, StoreError::Corrupt { .. }), "cut at {cut}: {err}");
+        assert!(
+            matches!(err, StoreError::Corrupt { .. }),
+            "cut at {cut}: {err}"
+        );
         assert_eq!(file_hash(&path), before, "cut at {cut}");
     }
 }
@@ -104,7 +126,8 @@ fn another_programs_sqlite_file_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("other.db");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('mine');").unwrap();
+    conn.execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('mine');")
+        .unwrap();
     drop(conn);
     let before = file_hash(&path);
     let err = Store::open(&path).unwrap_err();
@@ -118,19 +141,29 @@ fn a_newer_schema_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = populated(dir.path(), 10);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
     conn.pragma_update(None, "journal_mode", "delete").unwrap();
     drop(conn);
     let before = file_hash(&path);
     let err = Store::open(&path).unwrap_err();
-    assert!(matches!(err, StoreError::SchemaTooNew { found, supported, .. } if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION), "{err}");
-    assert_mentions(&err, &path, &["newer than this newsloom supports", "upgrade newsloom"]);
+    assert!(
+        matches!(err, StoreError::SchemaTooNew { found, supported, .. } if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION),
+        "{err}"
+    );
+    assert_mentions(
+        &err,
+        &path,
+        &["newer than this newsloom supports", "upgrade newsloom"],
+    );
     let err = Store::open_read_only(&path).unwrap_err();
     assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err}");
     assert_eq!(file_hash(&path), before);
     // Not even the journal mode was switched back to WAL.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "delete");
 }
 
@@ -183,15 +216,29 @@ fn a_full_disk_rolls_back_the_batch_and_leaves_the_file() {
     let size = std::fs::metadata(&path).unwrap().len();
     let counts_before = Store::open_read_only(&path).unwrap().counts().unwrap();
     {
-        let mut store = Store::open_with(&path, &OpenOptions { max_size_bytes: Some(size) }).unwrap();
+        let mut store = Store::open_with(
+            &path,
+            &OpenOptions {
+                max_size_bytes: Some(size),
+            },
+        )
+        .unwrap();
         let idx: Vec<usize> = (20..400).collect();
         let err = store.put_batch(&batch(&idx, |_| 0, &id_of)).unwrap_err();
         assert!(matches!(err, StoreError::DiskFull { .. }), "{err}");
-        assert_mentions(&err, &path, &["disk full", "nothing of this step was written"]);
+        assert_mentions(
+            &err,
+            &path,
+            &["disk full", "nothing of this step was written"],
+        );
         // The store stays usable: reads see the old content.
         assert_eq!(store.counts().unwrap(), counts_before);
     }
-    assert_eq!(file_hash(&path), before, "a failed batch must not change the file");
+    assert_eq!(
+        file_hash(&path),
+        before,
+        "a failed batch must not change the file"
+    );
     // With room again, the same batch goes through.
     let mut store = Store::open(&path).unwrap();
     let idx: Vec<usize> = (20..400).collect();

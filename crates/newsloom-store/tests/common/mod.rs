@@ -147,6 +147,18 @@ pub fn batch(
     variant_of: impl Fn(usize) -> u32,
     all_ids: &dyn Fn(usize) -> String,
 ) -> Batch {
+    let upto = indices.last().map_or(0, |l| l + 1);
+    batch_upto(indices, variant_of, all_ids, upto)
+}
+
+/// [`batch`] where an event's members are all its articles below `upto` (those stored so
+/// far, this batch included), as an online clusterer that kept its state would see it.
+pub fn batch_upto(
+    indices: &[usize],
+    variant_of: impl Fn(usize) -> u32,
+    all_ids: &dyn Fn(usize) -> String,
+    upto: usize,
+) -> Batch {
     let mut b = Batch::default();
     for &i in indices {
         let v = variant_of(i);
@@ -204,7 +216,7 @@ pub fn batch(
         let events: Vec<usize> = (first / EVENT_SIZE..=last / EVENT_SIZE).collect();
         for e in events {
             let start = e * EVENT_SIZE;
-            let members: Vec<String> = (start..(start + EVENT_SIZE).min(last + 1))
+            let members: Vec<String> = (start..(start + EVENT_SIZE).min(upto.max(last + 1)))
                 .map(all_ids)
                 .collect();
             let s = story_id(start);
@@ -226,7 +238,7 @@ pub fn batch(
         update.state = Some(ClusterState {
             format: "json".into(),
             version: 1,
-            data: format!("{{\"upto\":{}}}", last + 1).into_bytes(),
+            data: format!("{{\"upto\":{}}}", upto.max(last + 1)).into_bytes(),
         });
         b.clusters = Some(update);
     }
