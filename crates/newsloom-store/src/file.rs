@@ -111,10 +111,10 @@ pub(crate) fn check_writable(path: &Path) -> Result<()> {
         path: path.to_path_buf(),
         reason,
     };
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.permissions().mode() & 0o222 == 0 || !access_writable(path) {
-            return Err(read_only("the file is read-only".into()));
-        }
+    if let Ok(meta) = std::fs::metadata(path)
+        && (meta.permissions().mode() & 0o222 == 0 || !access_writable(path))
+    {
+        return Err(read_only("the file is read-only".into()));
     }
     let dir = parent_dir(path);
     let meta = std::fs::metadata(&dir)

@@ -658,12 +658,17 @@ fn raw_summary(r: &Row<'_>, at: usize) -> rusqlite::Result<RawSummary> {
 }
 
 /// Sort key: publication time (undated last), then id, so output is stable.
-fn chrono_key(utc: Option<i64>, id: &str) -> (bool, i64, String) {
+type TimeKey = (bool, i64, String);
+
+/// An event's id, title and articles.
+type EventGroup = (String, String, Vec<ArticleSummary>);
+
+fn chrono_key(utc: Option<i64>, id: &str) -> TimeKey {
     (utc.is_none(), utc.unwrap_or(0), id.to_string())
 }
 
 /// Groups members by event; events and their articles oldest first.
-fn group_events(members: &[&Member]) -> Vec<(String, String, Vec<ArticleSummary>)> {
+fn group_events(members: &[&Member]) -> Vec<EventGroup> {
     let mut events: BTreeMap<&str, (&str, Vec<&Member>)> = BTreeMap::new();
     for m in members {
         events
@@ -672,25 +677,19 @@ fn group_events(members: &[&Member]) -> Vec<(String, String, Vec<ArticleSummary>
             .1
             .push(m);
     }
-    let mut out: Vec<((bool, i64, String), String, String, Vec<ArticleSummary>)> = events
+    let mut out: Vec<(TimeKey, EventGroup)> = events
         .into_iter()
         .map(|(id, (title, mut ms))| {
             ms.sort_by_key(|m| chrono_key(m.published_utc, &m.article.id));
             let first = ms.first().map_or((true, 0, String::new()), |m| {
                 chrono_key(m.published_utc, id)
             });
-            (
-                first,
-                id.to_string(),
-                title.to_string(),
-                ms.into_iter().map(|m| m.article.clone()).collect(),
-            )
+            let arts = ms.into_iter().map(|m| m.article.clone()).collect();
+            (first, (id.to_string(), title.to_string(), arts))
         })
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    out.into_iter()
-        .map(|(_, id, title, arts)| (id, title, arts))
-        .collect()
+    out.into_iter().map(|(_, group)| group).collect()
 }
 
 /// The story's articles without repeats (an article may sit in two events), oldest first.

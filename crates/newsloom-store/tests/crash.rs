@@ -39,7 +39,7 @@ fn child_process_entry() {
 
 /// Phase 1 reads documents 0..n; phase 2 sees every third document changed.
 fn variant(phase: u32, i: usize) -> u32 {
-    u32::from(phase >= 2 && i % 3 == 0)
+    u32::from(phase >= 2 && i.is_multiple_of(3))
 }
 
 fn child_write(db: &Path, phase: u32, n: usize) {
@@ -166,7 +166,7 @@ fn check_invariants(db: &Path, phase: u32) {
     // Batches are all-or-nothing: documents come in whole batches, each with its article,
     // fingerprint, event membership and the clusterer state that counted it.
     assert!(
-        c.documents as usize % BATCH == 0 || c.documents as usize == N,
+        (c.documents as usize).is_multiple_of(BATCH) || c.documents as usize == N,
         "partial batch: {c:?}"
     );
     assert_eq!(
@@ -364,7 +364,7 @@ fn readers_see_whole_batches_while_a_run_writes() {
     while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
         let docs = reader.counts().unwrap().documents as usize;
         assert!(
-            docs % BATCH == 0 || docs == N,
+            docs.is_multiple_of(BATCH) || docs == N,
             "reader saw a partial batch: {docs}"
         );
         let stories = reader

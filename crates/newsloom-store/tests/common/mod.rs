@@ -86,7 +86,7 @@ pub fn article(i: usize, variant: u32) -> Article {
         authors: vec!["记者".to_string()],
         editors: vec![],
         dateline: Some("北京".to_string()),
-        script: if i % 3 == 0 {
+        script: if i.is_multiple_of(3) {
             Script::Hant
         } else {
             Script::Hans
