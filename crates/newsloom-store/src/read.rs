@@ -79,6 +79,34 @@ impl Store {
         }
     }
 
+    /// Every recorded document location with its content hash and outcome, for checking
+    /// many documents at once (e.g. from parallel readers) instead of calling
+    /// [`Store::document_status`] per file.
+    pub fn document_hashes(
+        &self,
+    ) -> Result<HashMap<String, (ContentHash, OutcomeKind)>, StoreError> {
+        let err = || self.sql_err("listing document hashes");
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT location, content_hash, outcome FROM documents")
+            .map_err(err())?;
+        let rows: Vec<(String, Vec<u8>, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(err())?;
+        let mut out = HashMap::with_capacity(rows.len());
+        for (location, hash, outcome) in rows {
+            let hash = ContentHash::from_slice(&hash).ok_or_else(|| {
+                self.invalid_data(format!("hash of document {location}"), "not 32 bytes")
+            })?;
+            let outcome = OutcomeKind::parse(&outcome).ok_or_else(|| {
+                self.invalid_data(format!("outcome of document {location}"), &outcome)
+            })?;
+            out.insert(location, (hash, outcome));
+        }
+        Ok(out)
+    }
+
     /// Stories matching `filter`, newest first (by their latest article), each with its
     /// outlets, time span, article count and event timeline.
     pub fn stories(&self, filter: &StoryFilter) -> Result<Vec<StorySummary>, StoreError> {
@@ -90,8 +118,8 @@ impl Store {
             "WITH chosen AS (
                 SELECT s.id, s.last_utc FROM stories s
                 WHERE (?1 IS NULL OR s.last_utc >= ?1)
-                  AND (?2 IS NULL OR EXISTS (SELECT 1 FROM story_articles sa JOIN articles a ON a.id = sa.article_id
-                                             WHERE sa.story_id = s.id AND a.outlet_id = ?2))
+                  AND (?2 IS NULL OR EXISTS (SELECT 1 FROM events se JOIN event_articles sa ON sa.event_id = se.id JOIN articles a ON a.id = sa.article_id
+                                             WHERE se.story_id = s.id AND a.outlet_id = ?2))
                 ORDER BY s.last_utc IS NULL, s.last_utc DESC, s.id LIMIT ?3)
              SELECT c.id, e.id, e.title, {ARTICLE_SUMMARY_COLUMNS}
              FROM chosen c JOIN events e ON e.story_id = c.id
@@ -147,8 +175,8 @@ impl Store {
             .prepare_cached(
                 "SELECT s.id, s.title FROM stories s
                  WHERE (?1 IS NULL OR s.last_utc >= ?1)
-                   AND (?2 IS NULL OR EXISTS (SELECT 1 FROM story_articles sa JOIN articles a ON a.id = sa.article_id
-                                              WHERE sa.story_id = s.id AND a.outlet_id = ?2))
+                   AND (?2 IS NULL OR EXISTS (SELECT 1 FROM events se JOIN event_articles sa ON sa.event_id = se.id JOIN articles a ON a.id = sa.article_id
+                                              WHERE se.story_id = s.id AND a.outlet_id = ?2))
                  ORDER BY s.last_utc IS NULL, s.last_utc DESC, s.id LIMIT ?3",
             )
             .map_err(err())?;
@@ -289,8 +317,8 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT d.article_a, d.article_b, d.kind, d.similarity FROM near_duplicates d
-                 WHERE d.article_a IN (SELECT article_id FROM story_articles WHERE story_id = ?1)
-                   AND d.article_b IN (SELECT article_id FROM story_articles WHERE story_id = ?1)
+                 WHERE d.article_a IN (SELECT ea.article_id FROM events e JOIN event_articles ea ON ea.event_id = e.id WHERE e.story_id = ?1)
+                   AND d.article_b IN (SELECT ea.article_id FROM events e JOIN event_articles ea ON ea.event_id = e.id WHERE e.story_id = ?1)
                  ORDER BY d.article_a, d.article_b",
             )
             .map_err(err())?;
@@ -321,8 +349,8 @@ impl Store {
             .prepare_cached(
                 "SELECT article_a, block_a, start_a, end_a, article_b, block_b, start_b, end_b, chars, similarity
                  FROM passage_reuse
-                 WHERE article_a IN (SELECT article_id FROM story_articles WHERE story_id = ?1)
-                   AND article_b IN (SELECT article_id FROM story_articles WHERE story_id = ?1)
+                 WHERE article_a IN (SELECT ea.article_id FROM events e JOIN event_articles ea ON ea.event_id = e.id WHERE e.story_id = ?1)
+                   AND article_b IN (SELECT ea.article_id FROM events e JOIN event_articles ea ON ea.event_id = e.id WHERE e.story_id = ?1)
                  ORDER BY article_a, block_a, start_a, article_b, block_b, start_b",
             )
             .map_err(err())?;
@@ -354,9 +382,11 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT a.id, r.json FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+                "SELECT a.id, r.json FROM articles a
                  JOIN article_revisions r ON r.article_id = a.id AND r.revision = a.revision
-                 WHERE sa.story_id = ?1 ORDER BY a.published_utc IS NULL, a.published_utc, a.id",
+                 WHERE a.id IN (SELECT ea.article_id FROM events e JOIN event_articles ea ON ea.event_id = e.id
+                                WHERE e.story_id = ?1)
+                 ORDER BY a.published_utc IS NULL, a.published_utc, a.id",
             )
             .map_err(err())?;
         let rows: Vec<(String, String)> = stmt

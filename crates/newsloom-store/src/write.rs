@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
-use newsloom_model::Article;
+use newsloom_model::{Article, Format, Source};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::error::{Result, StoreError};
@@ -246,15 +246,22 @@ enum ArticleChange {
 
 /// BLAKE3 of the article JSON without `source`: reading the same text through another
 /// mirror or feed is not a change.
+///
+/// The source is blanked to a fixed value rather than skipped so that fields the model
+/// gains later are covered automatically. Changing this function changes every hash and
+/// would record a spurious revision of every article: treat it as part of the schema.
 fn content_hash(ctx: &Ctx, article: &Article) -> Result<[u8; 32]> {
-    let mut value = serde_json::to_value(article)
+    let blank = Article {
+        source: Source {
+            path: String::new(),
+            format: Format::Jsonl,
+        },
+        ..article.clone()
+    };
+    let mut hasher = blake3::Hasher::new();
+    serde_json::to_writer(&mut hasher, &blank)
         .map_err(|e| ctx.invalid(format!("article {}: {e}", article.id)))?;
-    if let Some(obj) = value.as_object_mut() {
-        obj.remove("source");
-    }
-    let bytes = serde_json::to_vec(&value)
-        .map_err(|e| ctx.invalid(format!("article {}: {e}", article.id)))?;
-    Ok(*blake3::hash(&bytes).as_bytes())
+    Ok(*hasher.finalize().as_bytes())
 }
 
 fn put_article(tx: &Connection, ctx: &Ctx, article: &Article) -> Result<ArticleChange> {
@@ -695,8 +702,9 @@ fn refresh_spans(tx: &Connection, ctx: &Ctx, stories: &BTreeSet<String>) -> Resu
         .map_err(err())?;
         tx.prepare_cached(
             "UPDATE stories SET (first_utc, last_utc, article_count, outlet_count, updated_run) =
-                (SELECT min(a.published_utc), max(a.published_utc), count(*), count(DISTINCT a.outlet_id), ?2
-                 FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = stories.id)
+                (SELECT min(a.published_utc), max(a.published_utc), count(DISTINCT a.id), count(DISTINCT a.outlet_id), ?2
+                 FROM events e JOIN event_articles ea ON ea.event_id = e.id JOIN articles a ON a.id = ea.article_id
+                 WHERE e.story_id = stories.id)
              WHERE id = ?1",
         )
         .and_then(|mut st| st.execute(params![id, ctx.run]))

@@ -66,6 +66,9 @@ fn document_status_goes_new_unchanged_changed() {
             article_ids: vec![id_of(0)]
         }
     );
+    let all = store.document_hashes().unwrap();
+    assert_eq!(all.get(&loc), Some(&(v0, OutcomeKind::Parsed)));
+    assert_eq!(all.len(), 1);
     let v1 = ContentHash::of(&document_bytes(0, 1));
     assert_eq!(
         store.document_status(&loc, &v1).unwrap(),
