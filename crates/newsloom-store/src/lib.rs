@@ -198,6 +198,22 @@ impl Store {
         Ok(problems)
     }
 
+    /// Copies committed WAL content into the database file and truncates the WAL (e.g. at
+    /// the end of a digest, so the `.db` file alone is complete). Skipped pages of readers
+    /// still running are left for a later checkpoint; that is not an error.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.require_writer("checkpoint")?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|e| {
+                StoreError::sqlite(
+                    &self.path,
+                    "checkpointing the WAL (committed data stays in the WAL)",
+                    e,
+                )
+            })
+    }
+
     fn require_writer(&self, what: &'static str) -> Result<()> {
         if self.is_writer() {
             Ok(())

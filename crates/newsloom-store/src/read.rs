@@ -117,7 +117,7 @@ impl Store {
         let sql = format!(
             "WITH chosen AS (
                 SELECT s.id, s.last_utc FROM stories s
-                WHERE (?1 IS NULL OR s.last_utc >= ?1)
+                WHERE s.article_count > 0 AND (?1 IS NULL OR s.last_utc >= ?1)
                   AND (?2 IS NULL OR EXISTS (SELECT 1 FROM events se JOIN event_articles sa ON sa.event_id = se.id JOIN articles a ON a.id = sa.article_id
                                              WHERE se.story_id = s.id AND a.outlet_id = ?2))
                 ORDER BY s.last_utc IS NULL, s.last_utc DESC, s.id LIMIT ?3)
@@ -174,7 +174,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT s.id, s.title FROM stories s
-                 WHERE (?1 IS NULL OR s.last_utc >= ?1)
+                 WHERE s.article_count > 0 AND (?1 IS NULL OR s.last_utc >= ?1)
                    AND (?2 IS NULL OR EXISTS (SELECT 1 FROM events se JOIN event_articles sa ON sa.event_id = se.id JOIN articles a ON a.id = sa.article_id
                                               WHERE se.story_id = s.id AND a.outlet_id = ?2))
                  ORDER BY s.last_utc IS NULL, s.last_utc DESC, s.id LIMIT ?3",

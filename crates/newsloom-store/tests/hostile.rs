@@ -255,3 +255,89 @@ fn a_folder_is_not_a_database() {
     let err = Store::open(&path).unwrap_err();
     assert_mentions(&err, &path, &["not a regular file"]);
 }
+
+/// A tiny tmpfs mounted for one test, unmounted on drop (even when the test panics).
+struct TinyFs {
+    dir: tempfile::TempDir,
+}
+
+impl TinyFs {
+    /// Mounts a tmpfs of `kib` KiB, or `None` where mounting is not allowed (not root, no
+    /// CAP_SYS_ADMIN in a container).
+    fn mount(kib: u32) -> Option<TinyFs> {
+        let dir = tempfile::tempdir().ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(TinyFs { dir })
+    }
+}
+
+impl Drop for TinyFs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_really_full_disk_rolls_back_the_batch_and_keeps_the_data() {
+    let Some(fs) = TinyFs::mount(1024) else {
+        eprintln!("skipped: cannot mount a tmpfs here (the size-limit test covers SQLITE_FULL)");
+        return;
+    };
+    let path = fs.dir.path().join("newsloom.db");
+    let mut store = Store::open(&path).unwrap();
+    let mut next = 0;
+    let mut content = dump(&path);
+    // Fill the disk batch by batch. Without checkpoints the batches go to the WAL and the
+    // database file stays as it was, so the failing batch must leave it byte-for-byte.
+    let err = loop {
+        assert!(next < 10_000, "a 1 MiB disk never filled up");
+        let before = file_hash(&path);
+        let idx: Vec<usize> = (next..next + 20).collect();
+        match store.put_batch(&batch(&idx, |_| 0, &id_of)) {
+            Ok(_) => next += 20,
+            Err(err) => {
+                assert_eq!(
+                    file_hash(&path),
+                    before,
+                    "the failed batch changed the database file"
+                );
+                break err;
+            }
+        }
+        content = dump(&path);
+    };
+    eprintln!("disk full after {next} articles");
+    assert!(matches!(err, StoreError::DiskFull { .. }), "{err}");
+    assert_mentions(&err, &path, &["disk full"]);
+    assert_eq!(
+        store.counts().unwrap().articles,
+        next as u64,
+        "whole batches only"
+    );
+    drop(store);
+    // Everything committed is still there and consistent, on the full disk.
+    let reader = Store::open_read_only(&path).unwrap();
+    assert_eq!(reader.counts().unwrap().articles, next as u64);
+    assert!(reader.integrity_check().unwrap().is_empty());
+    drop(reader);
+    assert_eq!(dump(&path), content);
+    // With room again, writing resumes.
+    let grown = std::process::Command::new("mount")
+        .args(["-o", "remount,size=8m"])
+        .arg(fs.dir.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if grown {
+        let mut store = Store::open(&path).unwrap();
+        let idx: Vec<usize> = (next..next + 20).collect();
+        store.put_batch(&batch(&idx, |_| 0, &id_of)).unwrap();
+        assert_eq!(store.counts().unwrap().articles, next as u64 + 20);
+    }
+}
