@@ -113,6 +113,15 @@ pub fn extract_page(bytes: &[u8], url: Option<&str>) -> Result<PageExtract, Extr
     if let Some(id) = content
         && let Some(el) = doc.tree.get(id).and_then(ElementRef::wrap)
     {
+        if std::env::var_os("NEWSLOOM_DEBUG_PAGE").is_some() {
+            eprintln!(
+                "CONTENT <{} id={:?} class={:?}> {:?}",
+                el.value().name(),
+                el.value().id(),
+                el.value().attr("class"),
+                scan.stats.get(&id)
+            );
+        }
         let skip = skip_set(el, &scan, &mut skipped_related);
         fragment = blocks::walk_except(el, &skip);
         content_start = scan
@@ -122,6 +131,11 @@ pub fn extract_page(bytes: &[u8], url: Option<&str>) -> Result<PageExtract, Extr
             .unwrap_or(content_start);
     }
     let title = choose_title(&doc, &meta, &scan, content_start);
+    if std::env::var_os("NEWSLOOM_DEBUG_PAGE").is_some() {
+        for b in &fragment.blocks {
+            eprintln!("RAW {:?} {}", b.kind, b.text);
+        }
+    }
     let cleaned = boilerplate::clean_blocks(tidy_blocks(fragment.blocks, title.as_deref()));
     let body = cleaned.blocks;
     let byline = cleaned.byline;
@@ -357,6 +371,14 @@ const NEGATIVE_HINTS: &[&str] = &[
     "cookie",
     "keywords",
     "tuijian",
+    "slider",
+    "carousel",
+    "swiper",
+    "popup",
+    "rss",
+    "community",
+    "shoutbox",
+    "remark",
     "xiangguan",
     "more",
     "gotop",
@@ -397,8 +419,11 @@ fn hint_words(el: &Element) -> String {
 }
 
 fn is_negative(el: &Element) -> bool {
-    if matches!(el.name(), "nav" | "footer" | "aside") {
-        return true;
+    match el.name() {
+        "nav" | "footer" | "aside" => return true,
+        // Page-level containers carry site-wide classes (`weibo_login` on sina's <body>).
+        "html" | "body" | "main" | "article" => return false,
+        _ => {}
     }
     let words = hint_words(el);
     if words.is_empty() {
@@ -439,6 +464,8 @@ fn scan(doc: &Html) -> Scan {
     let mut page_text = String::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut skip_until: Option<NodeId> = None;
+    // Whether the last run was a link standing alone (a headline in a list or feed).
+    let mut after_link_title = false;
     let mut link_depth = 0usize;
     let mut link_groups: HashMap<(String, String), usize> = HashMap::new();
     let mut article_body = Vec::new();
@@ -457,7 +484,7 @@ fn scan(doc: &Html) -> Scan {
                         }
                         let is_block = is_block_name(el.name()) || el.name() == "br";
                         if is_block {
-                            finish_run(&mut stack, &mut page_text);
+                            finish_run(&mut stack, &mut page_text, &mut after_link_title);
                         }
                         if el.name() == "a" {
                             link_depth += 1;
@@ -541,14 +568,14 @@ fn scan(doc: &Html) -> Scan {
                     link_depth = link_depth.saturating_sub(1);
                 }
                 if el.name() == "br" {
-                    finish_run(&mut stack, &mut page_text);
+                    finish_run(&mut stack, &mut page_text, &mut after_link_title);
                     continue;
                 }
                 if stack.last().is_none_or(|f| f.id != node.id()) {
                     continue;
                 }
                 if is_block_name(el.name()) {
-                    finish_run(&mut stack, &mut page_text);
+                    finish_run(&mut stack, &mut page_text, &mut after_link_title);
                 }
                 let Some(frame) = stack.pop() else { continue };
                 let s = frame.stats;
@@ -576,7 +603,7 @@ fn scan(doc: &Html) -> Scan {
 }
 
 /// Ends the current inline run of the innermost block and scores it.
-fn finish_run(stack: &mut [Frame], page_text: &mut String) {
+fn finish_run(stack: &mut [Frame], page_text: &mut String, after_link_title: &mut bool) {
     let Some(block) = stack.iter_mut().rev().find(|f| f.is_block) else {
         return;
     };
@@ -589,7 +616,11 @@ fn finish_run(stack: &mut [Frame], page_text: &mut String) {
     }
     let own = run.chars - run.link_chars;
     let prose = own >= 10 && run.punct >= 1 && run.link_chars * 2 < run.chars;
-    let mut value = if prose {
+    // Prose right under a linked headline is a teaser in a feed or "related" list (the
+    // article's own paragraphs do not follow link-only lines); it counts as noise.
+    let teaser = prose && *after_link_title;
+    *after_link_title = run.chars >= 6 && run.link_chars * 10 >= run.chars * 9;
+    let mut value = if prose && !teaser {
         own as f64 - run.link_chars as f64
     } else {
         -0.6 * run.chars as f64
@@ -601,7 +632,7 @@ fn finish_run(stack: &mut [Frame], page_text: &mut String) {
     block.stats.chars += run.chars;
     block.stats.link_chars += run.link_chars;
     block.stats.punct += run.punct;
-    if prose && !block.negative {
+    if prose && !teaser && !block.negative {
         block.stats.paras += 1;
     }
 }
@@ -713,13 +744,11 @@ fn collect_links(el: ElementRef<'_>, out: &mut Vec<Link>) {
 fn tidy_blocks(blocks: Vec<Block>, title: Option<&str>) -> Vec<Block> {
     let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let title_norm = title.map(norm).unwrap_or_default();
-    let mut out = Vec::with_capacity(blocks.len());
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
     for (i, b) in blocks.into_iter().enumerate() {
         let t = norm(&b.text);
-        if t.is_empty()
-            || t.chars()
-                .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation())
-        {
+        // Ordinals, separators, mis-decoded emoji: nothing a reader would call text.
+        if !t.chars().any(|c| c.is_alphabetic()) {
             continue;
         }
         if i < 4
@@ -731,9 +760,65 @@ fn tidy_blocks(blocks: Vec<Block>, title: Option<&str>) -> Vec<Block> {
         if i < 6 && is_meta_line(&b.text) {
             continue;
         }
+        if is_photo_line(&t) || is_original_title_note(&t) {
+            continue;
+        }
         out.push(b);
     }
+    // Before the first sentence, short labels are page furniture that sat inside the
+    // content container (`字号`, `关注`, `产经 >正文`, the outlet's account name) — unless the
+    // page has no sentence at all (an embed with a credit line), then they are all there is.
+    if let Some(first) = out.iter().position(|b| is_prose(&b.text)) {
+        let mut i = 0;
+        out.retain(|b| {
+            let keep = i >= first
+                || b.kind == BlockKind::Heading
+                || b.text.chars().filter(|c| !c.is_whitespace()).count() > 12;
+            i += 1;
+            keep
+        });
+    }
     out
+}
+
+/// A block that reads as a sentence: ≥ 10 characters with sentence punctuation.
+fn is_prose(text: &str) -> bool {
+    text.chars().count() >= 10 && text.chars().any(is_sentence_punct)
+}
+
+/// A photo caption or credit line written as text: `…城市摄影队 周斌 摄`, `图片来源：…`,
+/// `▲图片来自视频截图。`, `资料图`.
+fn is_photo_line(t: &str) -> bool {
+    let n = t.chars().count();
+    if n > 60 {
+        return false;
+    }
+    let t = t.trim_end_matches(['。', '.', '）', ')']);
+    t.ends_with('摄')
+        || t.ends_with("供图")
+        || t.ends_with("截图")
+        || t.ends_with("资料图")
+        || t.ends_with("資料圖")
+        || t.starts_with('▲')
+        || t.starts_with("图片来源")
+        || t.starts_with("圖片來源")
+        || t.starts_with("图/")
+        || t.starts_with("圖/")
+        || t.starts_with("图为")
+        || t == "资料图"
+        || t == "網上圖片"
+        || t == "网络图片"
+}
+
+/// `（原标题：…）` / `本文原标题：《…》`: a note about the headline, not text.
+fn is_original_title_note(t: &str) -> bool {
+    let t = t.trim_start_matches(['（', '(']);
+    t.chars().count() <= 120
+        && (t.starts_with("原标题")
+            || t.starts_with("原標題")
+            || t.starts_with("本文原标题")
+            || t.starts_with("原题为")
+            || t.starts_with("原題為"))
 }
 
 /// A short line that states a date (and maybe source/author/read count) but no sentence.
