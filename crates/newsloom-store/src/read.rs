@@ -31,6 +31,13 @@ impl Store {
         move |e| StoreError::sqlite(&self.path, context, e)
     }
 
+    /// A read transaction, rolled back (nothing to undo) when dropped.
+    fn snapshot(&self) -> Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .unchecked_transaction()
+            .map_err(|e| StoreError::sqlite(&self.path, "starting a read transaction", e))
+    }
+
     fn invalid_data(&self, what: impl Into<String>, reason: impl ToString) -> StoreError {
         StoreError::InvalidData {
             path: self.path.clone(),
@@ -110,6 +117,9 @@ impl Store {
     /// Stories matching `filter`, newest first (by their latest article), each with its
     /// outlets, time span, article count and event timeline.
     pub fn stories(&self, filter: &StoryFilter) -> Result<Vec<StorySummary>, StoreError> {
+        // One read transaction: every query below sees the same committed state even while
+        // a writer commits batches.
+        let _snapshot = self.snapshot()?;
         let since = filter.since.map(|t| t.timestamp());
         let limit = filter
             .limit
@@ -260,6 +270,9 @@ impl Store {
     /// duplicate links and reused passages. A merged story's old id resolves to the merged
     /// story. `None` for an unknown id.
     pub fn story(&self, id: &str) -> Result<Option<StoryDetail>, StoreError> {
+        // One read transaction: every query below sees the same committed state even while
+        // a writer commits batches.
+        let _snapshot = self.snapshot()?;
         let Some((id, title, title_article_id)) = self.resolve_story(id)? else {
             return Ok(None);
         };
@@ -375,6 +388,9 @@ impl Store {
     /// The full articles of a story (current revisions), oldest first. Empty for an
     /// unknown story.
     pub fn articles_of_story(&self, id: &str) -> Result<Vec<Article>, StoreError> {
+        // One read transaction: every query below sees the same committed state even while
+        // a writer commits batches.
+        let _snapshot = self.snapshot()?;
         let Some((id, _, _)) = self.resolve_story(id)? else {
             return Ok(Vec::new());
         };
@@ -404,6 +420,9 @@ impl Store {
 
     /// An article's current revision with its bookkeeping; `None` if unknown.
     pub fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
+        // One read transaction: every query below sees the same committed state even while
+        // a writer commits batches.
+        let _snapshot = self.snapshot()?;
         let err = || self.sql_err(format!("reading article {id}"));
         let row: Option<(String, i64, String, String)> = self
             .conn
@@ -560,6 +579,9 @@ impl Store {
 
     /// Row counts of the main tables.
     pub fn counts(&self) -> Result<StoreCounts, StoreError> {
+        // One read transaction: every query below sees the same committed state even while
+        // a writer commits batches.
+        let _snapshot = self.snapshot()?;
         let count = |sql: &str| -> Result<u64> {
             self.conn
                 .query_row(sql, [], |r| r.get::<_, i64>(0))

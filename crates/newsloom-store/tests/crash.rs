@@ -362,11 +362,15 @@ fn readers_see_whole_batches_while_a_run_writes() {
     let mut reads_during_run = 0;
     let deadline = Instant::now() + Duration::from_secs(300);
     while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
-        let docs = reader.counts().unwrap().documents as usize;
+        let c = reader.counts().unwrap();
+        let docs = c.documents as usize;
         assert!(
             docs.is_multiple_of(BATCH) || docs == N,
             "reader saw a partial batch: {docs}"
         );
+        // counts() reads one snapshot: a batch's documents, articles and fingerprints
+        // appear together.
+        assert_eq!((c.articles, c.fingerprints), (c.documents, c.documents));
         let stories = reader
             .stories(&StoryFilter {
                 limit: Some(5),
