@@ -44,7 +44,13 @@ pub fn run_ingest(args: IngestArgs, quiet: bool) -> Result<ExitCode> {
         }
     };
     let progress = |bytes: u64| bar.inc(bytes);
-    ingest(&inputs, &Options { jobs: args.jobs }, &mut summary, &progress, &mut sink)?;
+    ingest(
+        &inputs,
+        &Options { jobs: args.jobs },
+        &mut summary,
+        &progress,
+        &mut sink,
+    )?;
     bar.finish_and_clear();
     if let Some(e) = write_error {
         return Err(e.context("writing articles"));
@@ -57,7 +63,8 @@ pub fn run_ingest(args: IngestArgs, quiet: bool) -> Result<ExitCode> {
 fn open_output(path: Option<&PathBuf>) -> Result<Box<dyn Write>> {
     Ok(match path {
         Some(p) if p.as_os_str() != "-" => {
-            let file = std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?;
+            let file = std::fs::File::create(p)
+                .with_context(|| format!("cannot create {}", p.display()))?;
             Box::new(BufWriter::new(file))
         }
         _ => Box::new(BufWriter::new(std::io::stdout().lock())),
@@ -76,8 +83,16 @@ pub fn run_extract(args: ExtractArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(crate::EXIT_PARTIAL));
     };
     if outcome.articles.len() > 1 {
-        eprintln!("newsloom: {} holds {} articles; showing the first", args.file.display(), outcome.articles.len());
+        eprintln!(
+            "newsloom: {} holds {} articles; showing the first",
+            args.file.display(),
+            outcome.articles.len()
+        );
     }
     println!("{}", serde_json::to_string_pretty(article)?);
-    Ok(if outcome.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(crate::EXIT_PARTIAL) })
+    Ok(if outcome.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(crate::EXIT_PARTIAL)
+    })
 }

@@ -12,7 +12,11 @@ pub const EXIT_PARTIAL: u8 = 1;
 pub const EXIT_FATAL: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "newsloom", version, about = "Turns Chinese-language news from many outlets into clean, deduplicated, cross-source stories.")]
+#[command(
+    name = "newsloom",
+    version,
+    about = "Turns Chinese-language news from many outlets into clean, deduplicated, cross-source stories."
+)]
 struct Cli {
     /// More log output (-v info, -vv debug); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -55,6 +59,10 @@ fn init_logging(verbose: u8, quiet: bool) {
         (false, 1) => "info",
         _ => "debug",
     };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(format!("{default},html5ever=error,selectors=error")));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(format!("{default},html5ever=error,selectors=error")));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }

@@ -11,8 +11,10 @@ pub fn progress_bar(total_bytes: u64, quiet: bool) -> ProgressBar {
         return ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::hidden());
     }
     let bar = ProgressBar::new(total_bytes);
-    let style = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
 }
@@ -27,7 +29,10 @@ pub fn print_summary(summary: &Summary, quiet: bool) {
             eprintln!("newsloom: failed: {}: {}", f.path, f.reason);
         }
         if summary.failed.len() > LISTED_FAILURES {
-            eprintln!("newsloom: … and {} more failures", summary.failed.len() - LISTED_FAILURES);
+            eprintln!(
+                "newsloom: … and {} more failures",
+                summary.failed.len() - LISTED_FAILURES
+            );
         }
     }
     if quiet && summary.failed.is_empty() {
@@ -51,5 +56,9 @@ pub fn print_summary(summary: &Summary, quiet: bool) {
 
 /// 0 when everything was read, 1 when anything failed.
 pub fn exit_code(summary: &Summary) -> ExitCode {
-    if summary.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(crate::EXIT_PARTIAL) }
+    if summary.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(crate::EXIT_PARTIAL)
+    }
 }

@@ -272,6 +272,9 @@ fn is_caption_of(text: &str, img: &Image) -> bool {
     let (body, credit) = split_credit(text);
     if let (Some(alt), Some(body)) = (&img.caption, &body)
         && (body.contains(alt.as_str()) || alt.contains(body.as_str()))
+        // A lead paragraph often repeats the caption sentence and goes on (DW, AJ): a block
+        // much longer than the caption is text, not the caption.
+        && body.chars().count() <= alt.chars().count() * 3 / 2 + 20
     {
         return true;
     }
@@ -381,10 +384,20 @@ fn is_dropped(el: &Element) -> bool {
 
 /// Advertisement images, banners and tracking pixels are not article images.
 fn is_ad_or_pixel(el: &Element, url: &str) -> bool {
-    let tiny = |a: &str| el.attr(a).is_some_and(|v| matches!(v.trim().trim_end_matches("px"), "0" | "1"));
+    let tiny = |a: &str| {
+        el.attr(a)
+            .is_some_and(|v| matches!(v.trim().trim_end_matches("px"), "0" | "1"))
+    };
     let path = url.split(['?', '#']).next().unwrap_or(url);
-    let ad_path = path.split('/').any(|seg| matches!(seg.to_ascii_lowercase().as_str(), "ad" | "ads" | "advert" | "adv" | "banner" | "banners"));
-    let ad_alt = el.attr("alt").is_some_and(|a| !a.trim().is_empty() && crate::boilerplate::is_boilerplate(a));
+    let ad_path = path.split('/').any(|seg| {
+        matches!(
+            seg.to_ascii_lowercase().as_str(),
+            "ad" | "ads" | "advert" | "adv" | "banner" | "banners"
+        )
+    });
+    let ad_alt = el
+        .attr("alt")
+        .is_some_and(|a| !a.trim().is_empty() && crate::boilerplate::is_boilerplate(a));
     tiny("width") || tiny("height") || ad_path || ad_alt
 }
 
@@ -436,25 +449,42 @@ pub fn is_cjk(c: char) -> bool {
 /// words any run is one space. Ideographic spaces (U+3000) are content and kept.
 pub fn join_cjk_whitespace(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
     let mut pending: Option<bool> = None; // Some(run holds a line break)
-    for c in raw.chars() {
-        if c.is_whitespace() && c != '\u{3000}' {
+    // Copy runs of non-space text as slices: this runs over every character of every article.
+    while !rest.is_empty() {
+        let run_end = rest.find(is_collapsible_space).unwrap_or(rest.len());
+        if run_end > 0 {
+            let run = &rest[..run_end];
+            if let (Some(newline), Some(prev), Some(next)) =
+                (pending.take(), out.chars().next_back(), run.chars().next())
+            {
+                let touches_cjk =
+                    is_cjk(prev) || is_cjk(next) || prev == '\u{3000}' || next == '\u{3000}';
+                if !(touches_cjk && newline) {
+                    out.push(' ');
+                }
+            }
+            out.push_str(run);
+            rest = &rest[run_end..];
+        }
+        let spaces = rest
+            .find(|c: char| !is_collapsible_space(c))
+            .unwrap_or(rest.len());
+        if spaces > 0 {
             if !out.is_empty() {
-                let newline = matches!(c, '\n' | '\r');
+                let newline = rest[..spaces].contains(['\n', '\r']);
                 pending = Some(pending.unwrap_or(false) || newline);
             }
-            continue;
+            rest = &rest[spaces..];
         }
-        if let Some(newline) = pending.take() {
-            let prev = out.chars().next_back().unwrap_or(' ');
-            let touches_cjk = is_cjk(prev) || is_cjk(c) || prev == '\u{3000}' || c == '\u{3000}';
-            if !(touches_cjk && newline) {
-                out.push(' ');
-            }
-        }
-        out.push(c);
     }
     out
+}
+
+/// Whitespace that layout may collapse; the ideographic space (U+3000) is content.
+fn is_collapsible_space(c: char) -> bool {
+    c.is_whitespace() && c != '\u{3000}'
 }
 
 #[cfg(test)]
@@ -464,7 +494,7 @@ mod tests {
     #[test]
     fn joins_prettified_cjk() {
         let f = fragment_from_html(
-            "<p>\n 【看中国】\n <ok>\n  中共\n </ok>\n 中央外事工作委员会\n (Vladimir\n Putin) 说\n</p>",
+            "<p>\n 【看中国】\n <ok>\n  中共\n </ok>\n 中央外事工作委员会\n (Vladimir\n Putin)\n 说\n</p>",
         );
         assert_eq!(
             f.blocks[0].text,

@@ -47,6 +47,10 @@ const MARKERS: [&str; 32] = [
     "訂閱我們",
 ];
 
+/// All markers in one automaton: every block of every article passes through here.
+static MARKER_MATCHER: LazyLock<aho_corasick::AhoCorasick> =
+    LazyLock::new(|| aho_corasick::AhoCorasick::new(MARKERS).expect("static patterns"));
+
 /// Prefixes of short blocks that are labels or source lines, not text.
 const PREFIXES: [&str; 22] = [
     "来源:",
@@ -95,10 +99,11 @@ pub fn is_boilerplate(text: &str) -> bool {
     if text.is_empty() {
         return true;
     }
-    let short = text.chars().count() <= 60;
-    MARKERS.iter().any(|m| text.contains(m))
-        || (short && PREFIXES.iter().any(|p| text.starts_with(p)))
-        || (text.starts_with("【诚征") || text.starts_with("【誠徵"))
+    let short = text.len() <= 180 && text.chars().count() <= 60;
+    (short && PREFIXES.iter().any(|p| text.starts_with(p)))
+        || text.starts_with("【诚征")
+        || text.starts_with("【誠徵")
+        || MARKER_MATCHER.is_match(text)
 }
 
 /// The cleaned body and what the text said about its authors.

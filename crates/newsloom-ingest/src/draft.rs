@@ -6,7 +6,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use newsloom_extract::boilerplate::clean_blocks;
 use newsloom_extract::byline::{Byline, LeadDate};
 use newsloom_extract::outlet::{self, Outlet};
-use newsloom_model::{Article, Block, Format, Image, Link, Precision, Script, Source, article_id, detect_script};
+use newsloom_model::{
+    Article, Block, Format, Image, Link, Precision, Script, Source, article_id, detect_script,
+};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -36,17 +38,20 @@ pub struct Draft {
 
 /// Beijing and Taipei time: the zone of dates Chinese-language leads give without one.
 fn east8() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
+    FixedOffset::east_opt(8 * 3600)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
 }
 
 /// Title suffixes that mark photos: `(图)`, `（组图）`, `(視頻)`.
 static TITLE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\s*[（(](?:组图|組圖|图|圖|多图|多圖|视频|視頻|图集|圖集|图文|圖文)[)）]\s*$").expect("static regex")
+    Regex::new(r"\s*[（(](?:组图|組圖|图|圖|多图|多圖|视频|視頻|图集|圖集|图文|圖文)[)）]\s*$")
+        .expect("static regex")
 });
 
-/// A date in a URL path: `/2023/02/23/`, `/2023-02-23/`, `/20230222`.
+/// A date in a URL path: `/2023/02/23/`, `/2023-02-23/`, or compact `/20230222…`.
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/(20\d{2}|19\d{2})[/-]?(0?[1-9]|1[0-2])[/-]?(0?[1-9]|[12]\d|3[01])(?:[/-]|\d{4}|$)").expect("static regex")
+    Regex::new(r"/((?:19|20)\d{2})(?:[/-](\d{1,2})[/-](\d{1,2})(?:[/._-]|$)|(\d{2})(\d{2})\d*(?:[/._-]|$))")
+        .expect("static regex")
 });
 
 impl Draft {
@@ -63,17 +68,32 @@ impl Draft {
         let mut authors = self.authors;
         push_unique(&mut authors, byline.authors);
         authors.retain(|a| outlet::by_name(a).is_none_or(|o| o.id != outlet.id));
-        let base = self.url.as_deref().or(self.mirror_url.as_deref()).and_then(|u| url::Url::parse(u).ok());
+        let base = self
+            .url
+            .as_deref()
+            .or(self.mirror_url.as_deref())
+            .and_then(|u| url::Url::parse(u).ok());
         let images = absolute_images(self.images, base.as_ref());
         let related = absolute_links(self.related, base.as_ref());
         let mut editors = self.editors;
         push_unique(&mut editors, byline.editors);
         let script = detect_script(&format!("{title}{}", sample_text(&cleaned.blocks)));
-        let language = self.language.unwrap_or_else(|| language_of(script).to_string());
-        let id = article_id(self.url.as_deref(), self.mirror_url.as_deref(), &outlet.id, published.as_ref(), &title);
+        let language = self
+            .language
+            .unwrap_or_else(|| language_of(script).to_string());
+        let id = article_id(
+            self.url.as_deref(),
+            self.mirror_url.as_deref(),
+            &outlet.id,
+            published.as_ref(),
+            &title,
+        );
         Article {
             id,
-            source: Source { path: self.path, format: self.format.unwrap_or(Format::Html) },
+            source: Source {
+                path: self.path,
+                format: self.format.unwrap_or(Format::Html),
+            },
             outlet: outlet.name,
             outlet_id: outlet.id,
             url: self.url,
@@ -98,19 +118,37 @@ impl Draft {
             .and_then(outlet::by_url)
             .or_else(|| self.outlet_hint.as_deref().and_then(outlet::by_name))
             .or_else(|| byline.outlet.as_deref().and_then(outlet::by_name))
-            .or_else(|| [self.mirror_url.as_deref(), Some(self.path.as_str())].into_iter().flatten().find_map(outlet::by_path))
+            .or_else(|| {
+                [self.mirror_url.as_deref(), Some(self.path.as_str())]
+                    .into_iter()
+                    .flatten()
+                    .find_map(outlet::by_path)
+            })
             .or_else(|| self.unknown_outlet())
-            .unwrap_or_else(|| Outlet { id: "unknown".into(), name: "unknown".into() })
+            .unwrap_or_else(|| Outlet {
+                id: "unknown".into(),
+                name: "unknown".into(),
+            })
     }
 
     /// An outlet the registry does not know: the slug from its domain when there is a URL,
     /// the name from metadata when there is one.
     fn unknown_outlet(&self) -> Option<Outlet> {
-        let hint = self.outlet_hint.as_deref().map(str::trim).filter(|h| !h.is_empty());
+        let hint = self
+            .outlet_hint
+            .as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty());
         match (self.url.as_deref().and_then(outlet::unknown_domain), hint) {
-            (Some(domain), Some(name)) => Some(Outlet { id: domain.id, name: name.to_string() }),
+            (Some(domain), Some(name)) => Some(Outlet {
+                id: domain.id,
+                name: name.to_string(),
+            }),
             (Some(domain), None) => Some(domain),
-            (None, Some(name)) => Some(Outlet { id: slug(name), name: name.to_string() }),
+            (None, Some(name)) => Some(Outlet {
+                id: slug(name),
+                name: name.to_string(),
+            }),
             (None, None) => None,
         }
     }
@@ -134,17 +172,31 @@ impl Draft {
 /// Pages link images and related articles relative to themselves; articles keep them absolute.
 fn absolute(url: &str, base: Option<&url::Url>) -> String {
     match base.and_then(|b| b.join(url).ok()) {
-        Some(joined) if !url.starts_with("http://") && !url.starts_with("https://") => joined.to_string(),
+        Some(joined) if !url.starts_with("http://") && !url.starts_with("https://") => {
+            joined.to_string()
+        }
         _ => url.to_string(),
     }
 }
 
 fn absolute_images(images: Vec<Image>, base: Option<&url::Url>) -> Vec<Image> {
-    images.into_iter().map(|i| Image { url: absolute(&i.url, base), ..i }).collect()
+    images
+        .into_iter()
+        .map(|i| Image {
+            url: absolute(&i.url, base),
+            ..i
+        })
+        .collect()
 }
 
 fn absolute_links(links: Vec<Link>, base: Option<&url::Url>) -> Vec<Link> {
-    links.into_iter().map(|l| Link { url: absolute(&l.url, base), ..l }).collect()
+    links
+        .into_iter()
+        .map(|l| Link {
+            url: absolute(&l.url, base),
+            ..l
+        })
+        .collect()
 }
 
 fn day_stamp(date: NaiveDate, offset: FixedOffset) -> Option<Stamp> {
@@ -156,9 +208,14 @@ fn day_stamp(date: NaiveDate, offset: FixedOffset) -> Option<Stamp> {
 /// The date in an article URL's path, if it has one.
 pub fn date_in_url(url: &str) -> Option<NaiveDate> {
     let path = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let c = URL_DATE.captures(path)?;
-    let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
-    NaiveDate::from_ymd_opt(num(1)? as i32, num(2)?, num(3)?)
+    URL_DATE.captures_iter(path).find_map(|c| {
+        let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+        let (month, day) = match (num(2), num(3)) {
+            (Some(m), Some(d)) => (m, d),
+            _ => (num(4)?, num(5)?),
+        };
+        NaiveDate::from_ymd_opt(num(1)? as i32, month, day)
+    })
 }
 
 fn push_unique(into: &mut Vec<String>, from: Vec<String>) {
@@ -169,15 +226,13 @@ fn push_unique(into: &mut Vec<String>, from: Vec<String>) {
     }
 }
 
+/// The first few thousand characters: enough to tell the script, cheap on huge articles.
 fn sample_text(blocks: &[Block]) -> String {
-    let mut s = String::new();
-    for b in blocks {
-        if s.len() > 4000 {
-            break;
-        }
-        s.push_str(&b.text);
-    }
-    s
+    blocks
+        .iter()
+        .flat_map(|b| b.text.chars())
+        .take(3000)
+        .collect()
 }
 
 fn language_of(script: Script) -> &'static str {
@@ -204,15 +259,30 @@ mod tests {
 
     #[test]
     fn url_dates() {
-        assert_eq!(date_in_url("https://www.ntdtv.com/gb/2023/02/04/a103642134.html"), NaiveDate::from_ymd_opt(2023, 2, 4));
-        assert_eq!(date_in_url("http://www.minghui.org/mh/articles/2018/7/23/x-371433.html"), NaiveDate::from_ymd_opt(2018, 7, 23));
-        assert_eq!(date_in_url("https://www.cna.com.tw/news/aopl/202302220400.aspx"), NaiveDate::from_ymd_opt(2023, 2, 22));
-        assert_eq!(date_in_url("https://www.voachinese.com/a/6974233.html"), None);
+        assert_eq!(
+            date_in_url("https://www.ntdtv.com/gb/2023/02/04/a103642134.html"),
+            NaiveDate::from_ymd_opt(2023, 2, 4)
+        );
+        assert_eq!(
+            date_in_url("http://www.minghui.org/mh/articles/2018/7/23/x-371433.html"),
+            NaiveDate::from_ymd_opt(2018, 7, 23)
+        );
+        assert_eq!(
+            date_in_url("https://www.cna.com.tw/news/aopl/202302220400.aspx"),
+            NaiveDate::from_ymd_opt(2023, 2, 22)
+        );
+        assert_eq!(
+            date_in_url("https://www.voachinese.com/a/6974233.html"),
+            None
+        );
     }
 
     #[test]
     fn title_suffixes() {
-        assert_eq!(TITLE_SUFFIX.replace("王毅访俄 莫斯科：没有商讨“北京和平方案”(图)", ""), "王毅访俄 莫斯科：没有商讨“北京和平方案”");
+        assert_eq!(
+            TITLE_SUFFIX.replace("王毅访俄 莫斯科：没有商讨“北京和平方案”(图)", ""),
+            "王毅访俄 莫斯科：没有商讨“北京和平方案”"
+        );
         assert_eq!(TITLE_SUFFIX.replace("标题（组图）", ""), "标题");
     }
 }

@@ -18,8 +18,10 @@ pub use readers::read_document as read_bytes;
 
 /// File name endings newsloom reads when walking a folder. Named files are read whatever
 /// their name (the format is detected from the content).
-const DOCUMENT_EXTENSIONS: [&str; 14] =
-    ["md", "markdown", "txt", "html", "htm", "shtml", "xml", "rss", "atom", "json", "jsonl", "ndjson", "gz", "feed"];
+const DOCUMENT_EXTENSIONS: [&str; 14] = [
+    "md", "markdown", "txt", "html", "htm", "shtml", "xml", "rss", "atom", "json", "jsonl",
+    "ndjson", "gz", "feed",
+];
 
 /// One file to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +75,10 @@ impl Summary {
             *self.skipped.entry(reason).or_insert(0) += 1;
         }
         for (path, error) in outcome.errors {
-            self.failed.push(Failure { path, reason: error.to_string() });
+            self.failed.push(Failure {
+                path,
+                reason: error.to_string(),
+            });
         }
     }
 }
@@ -87,30 +92,55 @@ pub fn collect_inputs(paths: &[PathBuf], summary: &mut Summary) -> Vec<Input> {
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
-                summary.failed.push(Failure { path: root.display().to_string(), reason: io_reason(&e) });
+                summary.failed.push(Failure {
+                    path: root.display().to_string(),
+                    reason: io_reason(&e),
+                });
                 continue;
             }
         };
         if meta.is_file() {
-            inputs.push(Input { path: root.clone(), size: meta.len() });
+            inputs.push(Input {
+                path: root.clone(),
+                size: meta.len(),
+            });
             continue;
         }
-        let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name();
-        for entry in walker.into_iter().filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name();
+        for entry in walker
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
+        {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     if has_document_extension(e.path()) {
                         let size = e.metadata().map(|m| m.len()).unwrap_or(0);
-                        inputs.push(Input { path: e.into_path(), size });
+                        inputs.push(Input {
+                            path: e.into_path(),
+                            size,
+                        });
                     } else {
-                        let ext = e.path().extension().map(|x| x.to_string_lossy().to_lowercase()).unwrap_or_default();
-                        let reason = if ext.is_empty() { "not a document".to_string() } else { format!("not a document (.{ext})") };
+                        let ext = e
+                            .path()
+                            .extension()
+                            .map(|x| x.to_string_lossy().to_lowercase())
+                            .unwrap_or_default();
+                        let reason = if ext.is_empty() {
+                            "not a document".to_string()
+                        } else {
+                            format!("not a document (.{ext})")
+                        };
                         *summary.skipped.entry(reason).or_insert(0) += 1;
                     }
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| root.display().to_string());
+                    let path = e
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| root.display().to_string());
                     let reason = if e.loop_ancestor().is_some() {
                         "symbolic link loop".to_string()
                     } else {
@@ -125,13 +155,16 @@ pub fn collect_inputs(paths: &[PathBuf], summary: &mut Summary) -> Vec<Input> {
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+    name.to_str()
+        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
 }
 
 fn has_document_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| DOCUMENT_EXTENSIONS.iter().any(|d| e.eq_ignore_ascii_case(d)))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        DOCUMENT_EXTENSIONS
+            .iter()
+            .any(|d| e.eq_ignore_ascii_case(d))
+    })
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -149,29 +182,31 @@ pub fn read_file(path: &Path) -> Outcome {
         Ok(bytes) => read_document(&bytes, &name),
         Err(e) => {
             let error = ReadError::Invalid(io_reason(&e));
-            Outcome { errors: vec![(name, error)], ..Outcome::default() }
+            Outcome {
+                errors: vec![(name, error)],
+                ..Outcome::default()
+            }
         }
     }
 }
 
 /// Options of an ingest run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options { jobs: 0 }
-    }
-}
-
 /// How many documents are read in parallel before their articles are handed on, in order.
-const CHUNK: usize = 256;
+/// Small enough to bound memory, large enough to keep every worker busy.
+const CHUNK: usize = 64;
 
 /// Reads every input and hands each article to `sink` in input order. `progress` is called
-/// with the bytes of each document read. Returns the run's summary.
+/// with the bytes of each document read.
+///
+/// Reading runs on a pool of `options.jobs` threads, one chunk ahead of the caller: while the
+/// caller's thread consumes (serializes, stores) the articles of one chunk, the pool reads the
+/// next, so the sink is never the bottleneck of the parallel part.
 pub fn ingest(
     inputs: &[Input],
     options: &Options,
@@ -179,24 +214,36 @@ pub fn ingest(
     progress: &(dyn Fn(u64) + Sync),
     sink: &mut dyn FnMut(Article),
 ) -> Result<(), rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build()?;
-    for chunk in inputs.chunks(CHUNK) {
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|input| {
-                    let outcome = read_file(&input.path);
-                    progress(input.size);
-                    outcome
-                })
-                .collect()
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .build()?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for chunk in inputs.chunks(CHUNK) {
+                let outcomes = pool.install(|| {
+                    chunk
+                        .par_iter()
+                        .map(|input| {
+                            let outcome = read_file(&input.path);
+                            progress(input.size);
+                            outcome
+                        })
+                        .collect()
+                });
+                if tx.send(outcomes).is_err() {
+                    return;
+                }
+            }
         });
-        for (input, mut outcome) in chunk.iter().zip(outcomes) {
-            let articles = std::mem::take(&mut outcome.articles);
-            let count = articles.len();
-            articles.into_iter().for_each(&mut *sink);
-            summary.absorb(input.size, count, outcome);
+        for (chunk, outcomes) in inputs.chunks(CHUNK).zip(rx) {
+            for (input, mut outcome) in chunk.iter().zip(outcomes) {
+                let articles = std::mem::take(&mut outcome.articles);
+                let count = articles.len();
+                articles.into_iter().for_each(&mut *sink);
+                summary.absorb(input.size, count, outcome);
+            }
         }
-    }
+    });
     Ok(())
 }

@@ -15,12 +15,31 @@ fn ingest_corpus(name: &str) -> Option<Coverage> {
     let mut summary = Summary::default();
     let inputs = collect_inputs(&[dir], &mut summary);
     let mut articles = Vec::new();
-    ingest(&inputs, &Options::default(), &mut summary, &|_| {}, &mut |a| articles.push(a)).expect("thread pool");
-    Some(Coverage { documents: inputs.len(), articles, summary })
+    ingest(
+        &inputs,
+        &Options::default(),
+        &mut summary,
+        &|_| {},
+        &mut |a| articles.push(a),
+    )
+    .expect("thread pool");
+    Some(Coverage {
+        documents: inputs.len(),
+        articles,
+        summary,
+    })
 }
 
-fn missing<'a>(articles: &'a [Article], field: &str, has: impl Fn(&Article) -> bool) -> Vec<&'a str> {
-    let miss: Vec<&str> = articles.iter().filter(|a| !has(a)).map(|a| a.source.path.as_str()).collect();
+fn missing<'a>(
+    articles: &'a [Article],
+    field: &str,
+    has: impl Fn(&Article) -> bool,
+) -> Vec<&'a str> {
+    let miss: Vec<&str> = articles
+        .iter()
+        .filter(|a| !has(a))
+        .map(|a| a.source.path.as_str())
+        .collect();
     if !miss.is_empty() {
         eprintln!("{} articles without {field}:", miss.len());
         for p in miss.iter().take(20) {
@@ -32,17 +51,31 @@ fn missing<'a>(articles: &'a [Article], field: &str, has: impl Fn(&Article) -> b
 
 #[test]
 fn mh_news_mirror_pages_all_extract() {
-    let Some(c) = ingest_corpus("mh-news") else { return };
+    let Some(c) = ingest_corpus("mh-news") else {
+        return;
+    };
     assert_eq!(c.documents, 2934);
-    assert!(c.summary.failed.is_empty(), "{:?}", &c.summary.failed[..c.summary.failed.len().min(10)]);
+    assert!(
+        c.summary.failed.is_empty(),
+        "{:?}",
+        &c.summary.failed[..c.summary.failed.len().min(10)]
+    );
     assert_eq!(c.articles.len(), 2934);
     assert!(missing(&c.articles, "title", |a| !a.title.is_empty()).is_empty());
     assert!(missing(&c.articles, "url", |a| a.url.is_some()).is_empty());
     assert!(missing(&c.articles, "published", |a| a.published.is_some()).is_empty());
     assert!(missing(&c.articles, "body", |a| a.body_chars() > 0).is_empty());
     // The mirror carries two outlets (明慧网 and 大纪元), known from the original URLs.
-    let minghui = c.articles.iter().filter(|a| a.outlet_id == "minghui").count();
-    let epoch = c.articles.iter().filter(|a| a.outlet_id == "epochtimes").count();
+    let minghui = c
+        .articles
+        .iter()
+        .filter(|a| a.outlet_id == "minghui")
+        .count();
+    let epoch = c
+        .articles
+        .iter()
+        .filter(|a| a.outlet_id == "epochtimes")
+        .count();
     assert_eq!((minghui, epoch), (2615, 319));
     // No mirror chrome survives.
     for a in &c.articles {
@@ -56,12 +89,19 @@ fn mh_news_mirror_pages_all_extract() {
 
 #[test]
 fn nodebe4_jekyll_posts_extract() {
-    let Some(c) = ingest_corpus("nodebe4-oped2") else { return };
+    let Some(c) = ingest_corpus("nodebe4-oped2") else {
+        return;
+    };
     assert_eq!(c.documents, 1014);
     // Two posts are feed teasers with no text at all ("Continue reading on …"): reported, named.
     let failed: Vec<&str> = c.summary.failed.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(failed.len(), 2, "{failed:?}");
-    assert!(c.summary.failed.iter().all(|f| f.reason == "no article text found"));
+    assert!(
+        c.summary
+            .failed
+            .iter()
+            .all(|f| f.reason == "no article text found")
+    );
     assert!(failed.iter().any(|p| p.contains("年度精選文章")));
     assert_eq!(c.articles.len(), 1012);
     assert!(missing(&c.articles, "title", |a| !a.title.is_empty()).is_empty());

@@ -10,14 +10,22 @@ fn seed_bytes(prefix: &str) -> Vec<u8> {
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(prefix)))
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })
         .unwrap();
     std::fs::read(path).unwrap()
 }
 
 fn one_article(path: &Path) -> Article {
     let mut outcome = read_file(path);
-    assert!(outcome.errors.is_empty(), "{}: {:?}", path.display(), outcome.errors);
+    assert!(
+        outcome.errors.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        outcome.errors
+    );
     assert_eq!(outcome.articles.len(), 1);
     outcome.articles.remove(0)
 }
@@ -38,7 +46,10 @@ fn legacy_encodings_read_like_utf8() {
     let gb = write(dir.path(), "000-gb18030.md", &gb);
     let expected = one_article(&utf8);
     let got = one_article(&gb);
-    assert_eq!((got.title.as_str(), &got.body, &got.url), (expected.title.as_str(), &expected.body, &expected.url));
+    assert_eq!(
+        (got.title.as_str(), &got.body, &got.url),
+        (expected.title.as_str(), &expected.body, &expected.url)
+    );
 
     let text = String::from_utf8(seed_bytes("004")).unwrap();
     let (big5, _, _) = encoding_rs::BIG5.encode(&text);
@@ -67,7 +78,11 @@ fn truncated_html_still_gives_the_text_before_the_cut() {
     let text = String::from_utf8(bytes).unwrap();
     let cut = text.find("<p>王毅则表示").unwrap() + 20;
     let cut = (0..=cut).rev().find(|&i| text.is_char_boundary(i)).unwrap();
-    let a = one_article(&write(dir.path(), "002-truncated.md", text[..cut].as_bytes()));
+    let a = one_article(&write(
+        dir.path(),
+        "002-truncated.md",
+        &text.as_bytes()[..cut],
+    ));
     assert_eq!(a.body.len(), 6);
     assert!(a.body[5].text.starts_with("王毅"));
 }
@@ -84,7 +99,10 @@ fn a_50_mb_file_is_read() {
     let a = one_article(&write(dir.path(), "huge.md", page.as_bytes()));
     assert_eq!(a.title, "巨大的页面");
     assert!(a.body.len() > 500_000);
-    assert_eq!(a.published.unwrap().to_rfc3339(), "2020-01-02T00:00:00+08:00");
+    assert_eq!(
+        a.published.unwrap().to_rfc3339(),
+        "2020-01-02T00:00:00+08:00"
+    );
 }
 
 #[test]
@@ -92,9 +110,19 @@ fn bad_files_are_reported_and_the_rest_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(root, "a-empty.md", b"");
-    write(root, "b-binary.md", &(0..4096u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<_>>());
+    write(
+        root,
+        "b-binary.md",
+        &(0..4096u32)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect::<Vec<_>>(),
+    );
     write(root, "c-seed.md", &seed_bytes("004"));
-    write(root, "d-garbage.md", "就是一些没有格式的文字。\n".repeat(10).as_bytes());
+    write(
+        root,
+        "d-garbage.md",
+        "就是一些没有格式的文字。\n".repeat(10).as_bytes(),
+    );
     write(root, "e-bad.jsonl", b"{\"id\": \"x\", \"body\": 3}\n");
     write(root, "style.css", b"body{}");
     std::fs::create_dir(root.join("loop")).unwrap();
@@ -104,12 +132,24 @@ fn bad_files_are_reported_and_the_rest_goes_on() {
     let mut summary = Summary::default();
     let inputs = collect_inputs(&[root.to_path_buf()], &mut summary);
     let mut articles = Vec::new();
-    ingest(&inputs, &Options { jobs: 2 }, &mut summary, &|_| {}, &mut |a| articles.push(a)).unwrap();
+    ingest(
+        &inputs,
+        &Options { jobs: 2 },
+        &mut summary,
+        &|_| {},
+        &mut |a| articles.push(a),
+    )
+    .unwrap();
 
     assert_eq!(articles.len(), 1, "only the seed is an article");
     assert_eq!(articles[0].outlet_id, "cna");
     let reason = |name: &str| {
-        summary.failed.iter().find(|f| f.path.contains(name)).map(|f| f.reason.clone()).unwrap_or_else(|| panic!("{name} not reported: {:?}", summary.failed))
+        summary
+            .failed
+            .iter()
+            .find(|f| f.path.contains(name))
+            .map(|f| f.reason.clone())
+            .unwrap_or_else(|| panic!("{name} not reported: {:?}", summary.failed))
     };
     assert_eq!(reason("a-empty.md"), "empty file");
     assert!(reason("b-binary.md").contains("binary"));

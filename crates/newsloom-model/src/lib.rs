@@ -108,7 +108,10 @@ pub struct Block {
 
 impl Block {
     pub fn new(kind: BlockKind, text: impl Into<String>) -> Self {
-        Block { kind, text: text.into() }
+        Block {
+            kind,
+            text: text.into(),
+        }
     }
     pub fn paragraph(text: impl Into<String>) -> Self {
         Block::new(BlockKind::Paragraph, text)
@@ -175,7 +178,9 @@ pub fn article_id(
         (Some(u), _) => format!("url:{}", normalize_url_for_id(u)),
         (None, Some(m)) => format!("mirror:{}", normalize_url_for_id(m)),
         (None, None) => {
-            let day = published.map(|p| p.format("%Y-%m-%d").to_string()).unwrap_or_default();
+            let day = published
+                .map(|p| p.format("%Y-%m-%d").to_string())
+                .unwrap_or_default();
             format!("title:{outlet_id}:{day}:{}", title.trim())
         }
     };
@@ -244,10 +249,28 @@ mod tests {
 
     #[test]
     fn id_ignores_scheme_www_fragment_and_tracking() {
-        let a = article_id(Some("https://www.cna.com.tw/news/aopl/1.aspx?utm_source=x#top"), None, "cna", None, "t");
-        let b = article_id(Some("http://cna.com.tw/news/aopl/1.aspx/"), None, "cna", None, "other");
+        let a = article_id(
+            Some("https://www.cna.com.tw/news/aopl/1.aspx?utm_source=x#top"),
+            None,
+            "cna",
+            None,
+            "t",
+        );
+        let b = article_id(
+            Some("http://cna.com.tw/news/aopl/1.aspx/"),
+            None,
+            "cna",
+            None,
+            "other",
+        );
         assert_eq!(a, b);
-        let c = article_id(Some("https://cna.com.tw/news/aopl/2.aspx"), None, "cna", None, "t");
+        let c = article_id(
+            Some("https://cna.com.tw/news/aopl/2.aspx"),
+            None,
+            "cna",
+            None,
+            "t",
+        );
         assert_ne!(a, c);
         assert_eq!(a.len(), 17);
     }
@@ -257,8 +280,14 @@ mod tests {
         let t = DateTime::parse_from_rfc3339("2023-02-23T00:00:00+08:00").unwrap();
         let mut s = Vec::new();
         rfc3339_opt::serialize(&Some(t), &mut serde_json::Serializer::new(&mut s)).unwrap();
-        assert_eq!(String::from_utf8(s).unwrap(), "\"2023-02-23T00:00:00+08:00\"");
+        assert_eq!(
+            String::from_utf8(s).unwrap(),
+            "\"2023-02-23T00:00:00+08:00\""
+        );
         let u = DateTime::parse_from_rfc3339("2023-02-22T18:04:07+00:00").unwrap();
-        assert_eq!(u.to_rfc3339_opts(SecondsFormat::AutoSi, true), "2023-02-22T18:04:07Z");
+        assert_eq!(
+            u.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+            "2023-02-22T18:04:07Z"
+        );
     }
 }

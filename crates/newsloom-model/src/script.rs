@@ -7,7 +7,6 @@
 //! reader must set `script` and none of them should need the whole conversion engine.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -35,16 +34,35 @@ impl Script {
     }
 }
 
+/// A set of BMP characters as a bitmap: detection looks up every character of every
+/// article, and a bit test is far cheaper than hashing.
+struct CharSet(Box<[u64; 1024]>);
+
+impl CharSet {
+    fn new(chars: &str) -> Self {
+        let mut bits = Box::new([0u64; 1024]);
+        for c in chars.chars().map(|c| c as usize).filter(|&c| c < 65536) {
+            bits[c / 64] |= 1 << (c % 64);
+        }
+        CharSet(bits)
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let c = c as usize;
+        c < 65536 && self.0[c / 64] & (1 << (c % 64)) != 0
+    }
+}
+
 struct Sets {
-    hant: HashSet<char>,
-    hans: HashSet<char>,
+    hant: CharSet,
+    hans: CharSet,
 }
 
 fn sets() -> &'static Sets {
     static SETS: OnceLock<Sets> = OnceLock::new();
     SETS.get_or_init(|| Sets {
-        hant: include_str!("script_hant.txt").chars().collect(),
-        hans: include_str!("script_hans.txt").chars().collect(),
+        hant: CharSet::new(include_str!("script_hant.txt")),
+        hans: CharSet::new(include_str!("script_hans.txt")),
     })
 }
 
@@ -67,9 +85,9 @@ pub fn detect_script(text: &str) -> Script {
             latin += 1;
         } else if is_han(c) {
             han += 1;
-            if sets.hant.contains(&c) {
+            if sets.hant.contains(c) {
                 hant += 1;
-            } else if sets.hans.contains(&c) {
+            } else if sets.hans.contains(c) {
                 hans += 1;
             }
         }
@@ -99,10 +117,22 @@ mod tests {
 
     #[test]
     fn detects_scripts() {
-        assert_eq!(detect_script("王毅會蒲亭 中方發布通篇未提習近平將訪俄"), Script::Hant);
-        assert_eq!(detect_script("普京会晤王毅，证实习将访俄称俄中关系达到新境界"), Script::Hans);
-        assert_eq!(detect_script("Putin meets Wang Yi in Moscow as Xi plans a visit"), Script::Latin);
-        assert_eq!(detect_script("这是简体中文的句子，国际关系。這是繁體中文的句子，國際關係。"), Script::Mixed);
+        assert_eq!(
+            detect_script("王毅會蒲亭 中方發布通篇未提習近平將訪俄"),
+            Script::Hant
+        );
+        assert_eq!(
+            detect_script("普京会晤王毅，证实习将访俄称俄中关系达到新境界"),
+            Script::Hans
+        );
+        assert_eq!(
+            detect_script("Putin meets Wang Yi in Moscow as Xi plans a visit"),
+            Script::Latin
+        );
+        assert_eq!(
+            detect_script("这是简体中文的句子，国际关系。這是繁體中文的句子，國際關係。"),
+            Script::Mixed
+        );
         assert_eq!(detect_script(""), Script::Latin);
     }
 }

@@ -21,13 +21,18 @@ use std::sync::LazyLock;
 
 static EPOCH_COMMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*<!--\s*(\d{10,13})\s*-->").expect("static regex"));
-static DATE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*<div>\s*<i>([^<]{6,60})</i>\s*</div>").expect("static regex"));
+static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*<div>\s*<i>([^<]{6,60})</i>\s*</div>").expect("static regex")
+});
 
 /// True when `text` is a feed-markdown document (without front matter).
 pub fn sniff(text: &str) -> bool {
-    let head = text.get(..text.len().min(2048)).unwrap_or(text).trim_start();
-    EPOCH_COMMENT.is_match(head) || (head.starts_with('[') && title_link(head.lines().next().unwrap_or("")).is_some())
+    let head = text
+        .get(..text.len().min(2048))
+        .unwrap_or(text)
+        .trim_start();
+    EPOCH_COMMENT.is_match(head)
+        || (head.starts_with('[') && title_link(head.lines().next().unwrap_or("")).is_some())
 }
 
 /// True when `text` starts with YAML front matter.
@@ -50,9 +55,10 @@ struct FrontMatter {
 pub fn read_jekyll(text: &str, path: &str) -> Result<Draft, ReadError> {
     let t = text.trim_start_matches('\u{feff}');
     let after_open = t.split_once('\n').map_or("", |(_, rest)| rest);
-    let (yaml, body) = split_front_matter(after_open).ok_or(ReadError::Malformed("front matter is not closed by `---`"))?;
-    let fm: FrontMatter =
-        serde_yaml_ng::from_str(yaml).map_err(|e| ReadError::Invalid(format!("front matter: {e}")))?;
+    let (yaml, body) = split_front_matter(after_open)
+        .ok_or(ReadError::Malformed("front matter is not closed by `---`"))?;
+    let fm: FrontMatter = serde_yaml_ng::from_str(yaml)
+        .map_err(|e| ReadError::Invalid(format!("front matter: {e}")))?;
     let mut draft = read_body(body, path)?;
     draft.format = Some(Format::JekyllPost);
     if let Some(title) = fm.title.filter(|t| !t.trim().is_empty()) {
@@ -67,11 +73,20 @@ pub fn read_jekyll(text: &str, path: &str) -> Result<Draft, ReadError> {
     // Jekyll mirrors put the outlet (`(臺)中央社CNA`) or a person in `author`; tags and
     // categories often repeat the outlet. Whichever names a known outlet is the outlet hint.
     let author = fm.author.as_ref().map(yaml_strings).unwrap_or_default();
-    let labels: Vec<String> = [fm.categories.as_ref(), fm.tags.as_ref()].into_iter().flatten().flat_map(yaml_strings).collect();
-    let known = author.iter().chain(&labels).find(|n| newsloom_extract::outlet::by_name(n).is_some());
+    let labels: Vec<String> = [fm.categories.as_ref(), fm.tags.as_ref()]
+        .into_iter()
+        .flatten()
+        .flat_map(yaml_strings)
+        .collect();
+    let known = author
+        .iter()
+        .chain(&labels)
+        .find(|n| newsloom_extract::outlet::by_name(n).is_some());
     draft.outlet_hint = known.cloned().or_else(|| labels.first().cloned());
     for name in author {
-        if newsloom_extract::outlet::by_name(&name).is_none() && Some(&name) != draft.outlet_hint.as_ref() {
+        if newsloom_extract::outlet::by_name(&name).is_none()
+            && Some(&name) != draft.outlet_hint.as_ref()
+        {
             draft.authors.push(name);
         }
     }
@@ -96,14 +111,20 @@ fn split_front_matter(s: &str) -> Option<(&str, &str)> {
 pub fn read(text: &str, path: &str) -> Result<Draft, ReadError> {
     let draft = read_body(text, path)?;
     if draft.title.is_empty() {
-        return Err(ReadError::Malformed("feed markdown without a `[title](url)` line"));
+        return Err(ReadError::Malformed(
+            "feed markdown without a `[title](url)` line",
+        ));
     }
     Ok(draft)
 }
 
 /// Reads the feed-markdown body; the title line is optional (Jekyll posts may have only HTML).
 fn read_body(text: &str, path: &str) -> Result<Draft, ReadError> {
-    let mut draft = Draft { path: path.to_string(), format: Some(Format::FeedMarkdown), ..Draft::default() };
+    let mut draft = Draft {
+        path: path.to_string(),
+        format: Some(Format::FeedMarkdown),
+        ..Draft::default()
+    };
     let mut rest = text.trim_start();
     if let Some(c) = EPOCH_COMMENT.captures(rest) {
         draft.fallback_time = c.get(1).and_then(|m| epoch_stamp(m.as_str()));
@@ -115,7 +136,11 @@ fn read_body(text: &str, path: &str) -> Result<Draft, ReadError> {
         draft.url = Some(url);
         rest = rest[first_line.len()..].trim_start();
         // The markdown underline of the title.
-        if let Some(line) = rest.lines().next().filter(|l| l.trim().chars().all(|c| c == '-' || c == '=') && !l.trim().is_empty()) {
+        if let Some(line) = rest
+            .lines()
+            .next()
+            .filter(|l| l.trim().chars().all(|c| c == '-' || c == '=') && !l.trim().is_empty())
+        {
             rest = rest[line.len()..].trim_start();
         }
     }
@@ -156,19 +181,28 @@ pub fn parse_feed_date(s: &str) -> Option<Stamp> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some((t, Precision::Second));
     }
-    for (fmt, precision) in [("%Y-%m-%d %H:%M:%S %z", Precision::Second), ("%Y-%m-%d %H:%M %z", Precision::Minute)] {
+    for (fmt, precision) in [
+        ("%Y-%m-%d %H:%M:%S %z", Precision::Second),
+        ("%Y-%m-%d %H:%M %z", Precision::Minute),
+    ] {
         if let Ok(t) = DateTime::parse_from_str(s, fmt) {
             return Some((t, precision));
         }
     }
     let utc = FixedOffset::east_opt(0)?;
-    for (fmt, precision) in [("%Y-%m-%dT%H:%M:%S%.f", Precision::Second), ("%Y-%m-%d %H:%M:%S", Precision::Second), ("%Y-%m-%d %H:%M", Precision::Minute)] {
+    for (fmt, precision) in [
+        ("%Y-%m-%dT%H:%M:%S%.f", Precision::Second),
+        ("%Y-%m-%d %H:%M:%S", Precision::Second),
+        ("%Y-%m-%d %H:%M", Precision::Minute),
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
             return utc.from_local_datetime(&t).single().map(|t| (t, precision));
         }
     }
     let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    utc.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single().map(|t| (t, Precision::Date))
+    utc.from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
+        .single()
+        .map(|t| (t, Precision::Date))
 }
 
 fn yaml_time(v: &serde_yaml_ng::Value) -> Option<Stamp> {
@@ -180,7 +214,10 @@ fn yaml_time(v: &serde_yaml_ng::Value) -> Option<Stamp> {
 
 fn yaml_strings(v: &serde_yaml_ng::Value) -> Vec<String> {
     match v {
-        serde_yaml_ng::Value::String(s) => vec![s.trim().to_string()].into_iter().filter(|s| !s.is_empty()).collect(),
+        serde_yaml_ng::Value::String(s) => vec![s.trim().to_string()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect(),
         serde_yaml_ng::Value::Sequence(items) => items.iter().flat_map(yaml_strings).collect(),
         serde_yaml_ng::Value::Number(n) => vec![n.to_string()],
         _ => Vec::new(),
@@ -197,14 +234,23 @@ mod tests {
         assert!(sniff(text));
         let d = read(text, "x").unwrap();
         assert_eq!(d.title, "普京会晤王毅");
-        assert_eq!(d.url.as_deref(), Some("https://www.voachinese.com/a/x/6974233.html"));
+        assert_eq!(
+            d.url.as_deref(),
+            Some("https://www.voachinese.com/a/x/6974233.html")
+        );
         let (t, p) = d.published.unwrap();
-        assert_eq!((t.to_rfc3339(), p), ("2023-02-22T17:22:43+00:00".to_string(), Precision::Second));
+        assert_eq!(
+            (t.to_rfc3339(), p),
+            ("2023-02-22T17:22:43+00:00".to_string(), Precision::Second)
+        );
         assert_eq!(d.body.len(), 1);
     }
 
     #[test]
     fn title_links_with_brackets() {
-        assert_eq!(title_link("[[快讯] 标题](https://a.b/c)"), Some(("[快讯] 标题".into(), "https://a.b/c".into())));
+        assert_eq!(
+            title_link("[[快讯] 标题](https://a.b/c)"),
+            Some(("[快讯] 标题".into(), "https://a.b/c".into()))
+        );
     }
 }

@@ -12,14 +12,18 @@ use newsloom_model::Format;
 pub fn sniff(bytes: &[u8]) -> bool {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
     let head = head.trim_start_matches('\u{feff}').trim_start();
-    head.starts_with("<!doctype html") || head.starts_with("<html") || (head.starts_with("<!--") && head.contains("<html"))
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || (head.starts_with("<!--") && head.contains("<html"))
 }
 
 pub fn read(bytes: &[u8], path: &str, mut outcome: Outcome) -> Outcome {
     let page = match extract_page(bytes, Some(path)) {
         Ok(p) => p,
         Err(e) => {
-            outcome.errors.push((path.to_string(), ReadError::Invalid(e.to_string())));
+            outcome
+                .errors
+                .push((path.to_string(), ReadError::Invalid(e.to_string())));
             return outcome;
         }
     };
@@ -35,7 +39,10 @@ pub fn read(bytes: &[u8], path: &str, mut outcome: Outcome) -> Outcome {
         _ => {}
     }
     let Some(title) = page.title.filter(|t| !t.trim().is_empty()) else {
-        outcome.errors.push((path.to_string(), ReadError::Malformed("HTML page without a title")));
+        outcome.errors.push((
+            path.to_string(),
+            ReadError::Malformed("HTML page without a title"),
+        ));
         return outcome;
     };
     // A canonical URL on an outlet's own domain is the article's URL; anywhere else (an

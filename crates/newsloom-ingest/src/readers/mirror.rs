@@ -34,7 +34,9 @@ pub fn read(text: &str, path: &str) -> Result<Draft, ReadError> {
         .find(|l| !l.trim().is_empty())
         .and_then(|l| l.trim().strip_prefix("### "))
         .map(str::trim)
-        .ok_or(ReadError::Malformed("mirror markdown without a `### title` line"))?
+        .ok_or(ReadError::Malformed(
+            "mirror markdown without a `### title` line",
+        ))?
         .to_string();
 
     let mut html = String::with_capacity(text.len());
@@ -47,7 +49,10 @@ pub fn read(text: &str, path: &str) -> Result<Draft, ReadError> {
             in_footer = true;
             continue;
         }
-        if let Some(rest) = ORIGINAL_MARKERS.iter().find_map(|m| trimmed.strip_prefix(m)) {
+        if let Some(rest) = ORIGINAL_MARKERS
+            .iter()
+            .find_map(|m| trimmed.strip_prefix(m))
+        {
             url = first_url(rest.trim_start_matches([':', '：', ' ']));
             in_footer = true;
             continue;
@@ -61,7 +66,9 @@ pub fn read(text: &str, path: &str) -> Result<Draft, ReadError> {
         if is_mirror_chrome(trimmed) {
             continue;
         }
-        html.push_str(line);
+        // Prettified HTML indents deeply nested tags by hundreds of spaces; a line break is
+        // all the whitespace the walker needs to see (it only asks whether a run held one).
+        html.push_str(trimmed);
         html.push('\n');
     }
     // The `<hr/>` that opens the share footer belongs to the mirror, not the article; the
@@ -96,8 +103,14 @@ mod tests {
         let text = "### 标题(图)\n------\n\n#### [首页](../README.md) | [翻墙教程](x)\n<p>\n 正文\n</p>\n\n---\n#### [ 💌 推广](http://x)\n<p>第二段</p>\n<hr/>\n手机上长按并复制下列链接或二维码分享本文章：<br/>\nhttps://github.com/a/b/pages/p9/1.md <br/>\n原文地址（需翻墙访问）：https://www.secretchina.com/news/gb/2023/02/23/1029612.html\n";
         assert!(sniff(text));
         let d = read(text, "x.md").unwrap();
-        assert_eq!(d.url.as_deref(), Some("https://www.secretchina.com/news/gb/2023/02/23/1029612.html"));
-        assert_eq!(d.mirror_url.as_deref(), Some("https://github.com/a/b/pages/p9/1.md"));
+        assert_eq!(
+            d.url.as_deref(),
+            Some("https://www.secretchina.com/news/gb/2023/02/23/1029612.html")
+        );
+        assert_eq!(
+            d.mirror_url.as_deref(),
+            Some("https://github.com/a/b/pages/p9/1.md")
+        );
         let texts: Vec<&str> = d.body.iter().map(|b| b.text.as_str()).collect();
         assert_eq!(texts, vec!["正文", "第二段"]);
     }

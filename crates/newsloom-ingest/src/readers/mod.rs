@@ -55,7 +55,16 @@ pub fn read_document(bytes: &[u8], path: &str) -> Outcome {
         return outcome.fail(path, ReadError::Binary);
     }
     let lower = path.to_ascii_lowercase();
-    let is_html_name = [".html", ".htm", ".shtml", ".html.gz", ".htm.gz", ".shtml.gz"].iter().any(|e| lower.ends_with(e));
+    let is_html_name = [
+        ".html",
+        ".htm",
+        ".shtml",
+        ".html.gz",
+        ".htm.gz",
+        ".shtml.gz",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e));
     if feeds::sniff(&String::from_utf8_lossy(&bytes[..bytes.len().min(1024)])) {
         return read_feed(&bytes, path, outcome);
     }
@@ -148,7 +157,10 @@ fn looks_binary(bytes: &[u8]) -> bool {
         return false;
     }
     let head = &bytes[..bytes.len().min(8192)];
-    let controls = head.iter().filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b) && b != 0x1b).count();
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b) && b != 0x1b)
+        .count();
     memchr::memchr(0, head).is_some() || controls * 50 > head.len()
 }
 
