@@ -873,7 +873,7 @@ fn choose_title(doc: &Html, meta: &PageMeta, scan: &Scan, content_start: usize) 
             || el
                 .id()
                 .is_some_and(|i| i.to_ascii_lowercase().contains("title"));
-        if !(matches!(name, "h1" | "h2" | "h3") || titled) || name == "title" {
+        if !(matches!(name, "h1" | "h2" | "h3" | "h4" | "h5") || titled) || name == "title" {
             continue;
         }
         let Some(er) = ElementRef::wrap(node) else {
@@ -892,7 +892,11 @@ fn choose_title(doc: &Html, meta: &PageMeta, scan: &Scan, content_start: usize) 
     }
     if let Some((_, t)) = headings
         .iter()
-        .filter(|(_, t)| html_sq.contains(&squash(t)))
+        // Short ones are the site's logo or section name, which <title> also repeats.
+        .filter(|(_, t)| {
+            let n = squash(t).chars().count();
+            (n >= 8 || n * 2 >= html_sq.chars().count()) && html_sq.contains(&squash(t))
+        })
         .max_by_key(|(_, t)| t.chars().count())
     {
         return Some(t.clone());
