@@ -55,6 +55,9 @@ pub use types::*;
 use error::Result;
 use file::WriterLock;
 
+/// Prepared statements kept per connection (rusqlite's default of 16 is fewer than a batch uses).
+const STATEMENT_CACHE: usize = 128;
+
 /// Options for [`Store::open_with`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OpenOptions {
@@ -254,6 +257,8 @@ fn configure_writer(conn: &Connection, path: &Path, options: &OpenOptions) -> Re
     let ctx = |what: &'static str| move |e| StoreError::sqlite(path, what, e);
     conn.busy_timeout(Duration::from_secs(10))
         .map_err(ctx("setting the busy timeout"))?;
+    // A batch uses a few dozen distinct statements; keep them all prepared.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     let mode: String = conn
         .pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))
         .map_err(ctx("switching to WAL journal mode"))?;
@@ -293,6 +298,7 @@ fn open_reader(path: &Path, immutable: bool) -> Result<Connection> {
     .map_err(|e| StoreError::sqlite(path, "opening the database for reading", e))?;
     conn.busy_timeout(Duration::from_secs(10))
         .map_err(|e| StoreError::sqlite(path, "setting the busy timeout", e))?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // Touch the schema now so an unreadable file fails here, not in the first query.
     migrate::object_count(&conn, path)?;
     Ok(conn)
