@@ -60,7 +60,7 @@ pub fn run_ingest(args: IngestArgs, quiet: bool) -> Result<ExitCode> {
     Ok(report::exit_code(&summary))
 }
 
-fn open_output(path: Option<&PathBuf>) -> Result<Box<dyn Write>> {
+pub fn open_output(path: Option<&PathBuf>) -> Result<Box<dyn Write>> {
     Ok(match path {
         Some(p) if p.as_os_str() != "-" => {
             let file = std::fs::File::create(p)
@@ -69,6 +69,18 @@ fn open_output(path: Option<&PathBuf>) -> Result<Box<dyn Write>> {
         }
         _ => Box::new(BufWriter::new(std::io::stdout().lock())),
     })
+}
+
+/// Reads every article under `paths` (any supported format, JSON Lines included), with a
+/// progress bar; for the commands that work on articles (analyze, aliases, cluster, digest).
+pub fn read_articles(paths: &[PathBuf], jobs: usize, quiet: bool) -> Result<(Vec<newsloom_model::Article>, Summary)> {
+    let mut summary = Summary::default();
+    let inputs = collect_inputs(paths, &mut summary);
+    let bar = report::progress_bar(inputs.iter().map(|i| i.size).sum(), quiet);
+    let mut articles = Vec::new();
+    ingest(&inputs, &Options { jobs }, &mut summary, &|bytes| bar.inc(bytes), &mut |a| articles.push(a))?;
+    bar.finish_and_clear();
+    Ok((articles, summary))
 }
 
 pub fn run_extract(args: ExtractArgs) -> Result<ExitCode> {

@@ -1,7 +1,9 @@
 //! `newsloom`: Chinese news from many outlets → clean articles → deduplicated stories.
 
+mod cluster;
 mod ingest;
 mod report;
+mod text;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -34,6 +36,12 @@ enum Command {
     Ingest(ingest::IngestArgs),
     /// Read one file and print its article as pretty JSON.
     Extract(ingest::ExtractArgs),
+    /// Print the text layer's reading of each article: matching forms, sentences, entities, quotes, dates.
+    Analyze(text::AnalyzeArgs),
+    /// Mine regional name variants (`中文名（Latin Name）`) from articles and list the alias groups.
+    Aliases(text::AliasesArgs),
+    /// Find near-duplicates, reused passages, events and stories among articles; write them as JSON.
+    Cluster(cluster::ClusterArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,14 +50,23 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Ingest(args) => ingest::run_ingest(args, cli.quiet),
         Command::Extract(args) => ingest::run_extract(args),
+        Command::Analyze(args) => text::run_analyze(args, cli.quiet),
+        Command::Aliases(args) => text::run_aliases(args, cli.quiet),
+        Command::Cluster(args) => cluster::run_cluster(args, cli.quiet),
     };
     match result {
         Ok(code) => code,
+        // A closed pipe (`newsloom … | head`) is the reader saying "enough", not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("newsloom: error: {e:#}");
             ExitCode::from(EXIT_FATAL)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 fn init_logging(verbose: u8, quiet: bool) {
