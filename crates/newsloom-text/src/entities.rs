@@ -179,7 +179,7 @@ pub(crate) fn sentence_mentions(layer: &TextLayer, view: &SentenceView) -> Vec<M
             // person only with a title or a speech verb next to it; unknown words (names jieba
             // found with its HMM: 邱国强) need no such evidence.
             let known = layer.jieba().has_word(word);
-            let spoke = next.is_some_and(|w| crate::quotes::is_speech_verb(w));
+            let spoke = next.is_some_and(crate::quotes::is_speech_verb);
             let kind = match tag.tag {
                 "nr" | "nrfg" | "nrt" if !known || titled || spoke => EntityKind::Person,
                 "nr" | "nrfg" | "nrt" => continue,
