@@ -610,6 +610,16 @@ fn put_event(
 
 fn merge_story(tx: &Connection, ctx: &Ctx, m: &StoryMerge) -> Result<()> {
     let err = || ctx.err(format!("merging story {} into {}", m.from, m.into));
+    let target: i64 = tx
+        .prepare_cached("SELECT count(*) FROM stories WHERE id = ?1")
+        .and_then(|mut st| st.query_row([&m.into], |r| r.get(0)))
+        .map_err(err())?;
+    if target == 0 || m.from == m.into {
+        return Err(ctx.invalid(format!(
+            "story {} cannot be merged into {}: no such story",
+            m.from, m.into
+        )));
+    }
     let left: i64 = tx
         .prepare_cached("SELECT count(*) FROM events WHERE story_id = ?1")
         .and_then(|mut st| st.query_row([&m.from], |r| r.get(0)))

@@ -168,6 +168,24 @@ fn a_newer_schema_is_refused_untouched() {
 }
 
 #[test]
+fn a_newer_schema_in_wal_mode_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = populated(dir.path(), 10);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 7)
+        .unwrap();
+    drop(conn);
+    let before = file_hash(&path);
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err}");
+    assert_eq!(file_hash(&path), before);
+    assert!(
+        !path.with_file_name("newsloom.db-wal").exists(),
+        "no WAL left behind"
+    );
+}
+
+#[test]
 fn a_read_only_file_is_refused_for_writing_but_readable() {
     let dir = tempfile::tempdir().unwrap();
     let path = populated(dir.path(), 10);

@@ -297,19 +297,36 @@ fn articles_join_existing_stories_and_merges_redirect() {
     assert_eq!(merged.article_count, 13);
     assert_eq!(store.counts().unwrap().stories, 1);
     assert_eq!(store.load_cluster_state().unwrap().unwrap().version, 2);
+    // Merging into a story that does not exist is refused.
+    let bad = ClusterUpdate {
+        merges: vec![StoryMerge {
+            from: "s0".into(),
+            into: "s404".into(),
+        }],
+        ..Default::default()
+    };
+    let err = store.put_clusters(&bad).unwrap_err();
+    assert!(err.to_string().contains("s404"), "{err}");
     // Merging a story that still has events is refused.
     let bad = ClusterUpdate {
+        stories: vec![StoryRecord {
+            id: "s9".into(),
+            title: "新".into(),
+            title_article_id: None,
+        }],
         merges: vec![StoryMerge {
             from: "s0".into(),
             into: "s9".into(),
         }],
         ..Default::default()
     };
-    assert!(matches!(
-        store.put_clusters(&bad),
-        Err(StoreError::InvalidBatch { .. })
-    ));
+    let err = store.put_clusters(&bad).unwrap_err();
+    assert!(err.to_string().contains("still has 4 events"), "{err}");
     assert_eq!(store.story("s0").unwrap().unwrap().article_count, 13);
+    assert!(
+        store.story("s9").unwrap().is_none(),
+        "the refused update left nothing"
+    );
 }
 
 #[test]
