@@ -455,6 +455,26 @@ impl Store {
         }))
     }
 
+    /// The events (and their stories) an article belongs to.
+    pub fn memberships(&self, article_id: &str) -> Result<Vec<Membership>, StoreError> {
+        let err = || self.sql_err(format!("reading the events of article {article_id}"));
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT e.id, e.story_id FROM event_articles ea JOIN events e ON e.id = ea.event_id
+                 WHERE ea.article_id = ?1 ORDER BY e.story_id, e.id",
+            )
+            .map_err(err())?;
+        stmt.query_map([article_id], |r| {
+            Ok(Membership {
+                event_id: r.get(0)?,
+                story_id: r.get(1)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(err())
+    }
+
     /// Every recorded revision of an article, oldest first.
     pub fn article_revisions(&self, id: &str) -> Result<Vec<ArticleRevision>, StoreError> {
         let err = || self.sql_err(format!("reading revisions of article {id}"));

@@ -456,6 +456,13 @@ pub struct StoryDetail {
     pub passages: Vec<PassageReuse>,
 }
 
+/// An event an article belongs to, with the event's story.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub event_id: String,
+    pub story_id: String,
+}
+
 /// A stored article with its revision bookkeeping.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredArticle {

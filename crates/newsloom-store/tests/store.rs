@@ -266,6 +266,13 @@ fn articles_join_existing_stories_and_merges_redirect() {
     ingest(&mut store, 0..6, 0);
     assert_eq!(store.story("s0").unwrap().unwrap().article_count, 6);
     ingest(&mut store, 6..9, 0);
+    assert_eq!(
+        store.memberships(&id_of(8)).unwrap(),
+        vec![Membership {
+            event_id: "e2".into(),
+            story_id: "s0".into()
+        }]
+    );
     let s0 = store.story("s0").unwrap().unwrap();
     assert_eq!(s0.article_count, 9);
     assert_eq!(s0.events.len(), 3);
