@@ -12,7 +12,10 @@ import json, os, re, sys
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-TOKEN = re.compile(r'[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]|[A-Za-z0-9\u00c0-\u024f]+')
+# CJK radicals through unified ideographs (minus CJK symbols and punctuation, U+3000-303F),
+# compatibility ideographs, extension B+; Latin letters/digits runs. Same as
+# newsloom_extract::score in Rust.
+TOKEN = re.compile(r'[\u2e80-\u2fff\u3040-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]|[A-Za-z0-9\u00c0-\u024f]+')
 
 def shingles(text, k=4):
     toks = [t.lower() for t in TOKEN.findall(text)]

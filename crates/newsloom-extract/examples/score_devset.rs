@@ -5,7 +5,9 @@
 //!
 //! Every `*.json` gold file in the directory names its page (`file`); each page is extracted
 //! `repeats` times (default 5) to time the extractor, and the output of the last run is
-//! written as `[{file, title, published, authors, body: [..], kind}]`. Prints pages/s.
+//! written as `[{file, title, published, authors, body: [..], kind}]`. Prints pages/s and the
+//! body shingle F1/precision/recall (`newsloom_extract::score`, the same measure as
+//! `bench/score.py`, which scores all systems side by side).
 
 use std::time::Instant;
 
@@ -41,13 +43,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .ok_or_else(|| format!("{}: no \"file\"", path.display()))?;
         let url = gold.get("url").and_then(|u| u.as_str()).map(str::to_string);
         let bytes = std::fs::read(std::path::Path::new(dir).join(file))?;
-        pages.push((file.to_string(), url, bytes));
+        let gold_body = gold
+            .get("body")
+            .and_then(|b| b.as_array())
+            .map(|b| {
+                b.iter()
+                    .filter_map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default();
+        pages.push((file.to_string(), url, bytes, gold_body));
     }
 
     let start = Instant::now();
     let mut results = Vec::new();
     for round in 0..repeats {
-        for (file, url, bytes) in &pages {
+        for (file, url, bytes, _) in &pages {
             let page = newsloom_extract::extract_page(bytes, Some(url.as_deref().unwrap_or(file)));
             if round + 1 == repeats {
                 results.push(match page {
@@ -74,10 +86,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "pages": results,
         }))?,
     )?;
+    let (mut sp, mut sr, mut sf) = (0.0, 0.0, 0.0);
+    for ((_, _, _, gold), res) in pages.iter().zip(&results) {
+        let body = res
+            .get("body")
+            .and_then(|b| b.as_array())
+            .map(|b| {
+                b.iter()
+                    .filter_map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default();
+        let (p, r, f) = newsloom_extract::score::shingle_prf(&body, gold);
+        sp += p;
+        sr += r;
+        sf += f;
+    }
+    let k = pages.len().max(1) as f64;
     println!(
-        "newsloom: {} pages x {repeats} in {secs:.3}s = {:.1} pages/s",
+        "newsloom: {} pages x {repeats} in {secs:.3}s = {:.1} pages/s; body F1 {:.3} P {:.3} R {:.3}",
         pages.len(),
-        n / secs
+        n / secs,
+        sf / k,
+        sp / k,
+        sr / k
     );
     Ok(())
 }

@@ -44,8 +44,11 @@ pub struct PageSignals {
     pub content_chars: usize,
     /// Sentence punctuation marks (。！？；，) in that text.
     pub content_punctuation: usize,
-    /// Paragraph-like blocks (≥ 20 chars with punctuation) in the main content.
+    /// Prose runs (sentences outside links, not teasers under linked headlines) in the main
+    /// content container.
     pub content_paragraphs: usize,
+    /// Share of the main content container's characters that are link text.
+    pub content_link_density: f64,
     /// The largest number of links with the same shape (same parent tag path) on the page.
     pub largest_link_group: usize,
     /// Total characters of link text on the page.
@@ -88,7 +91,12 @@ pub fn classify(s: &PageSignals) -> PageKind {
     if s.has_article_body_marker && s.declares_article && s.has_title && !link_heavy {
         return PageKind::Article;
     }
-    if link_heavy && s.content_paragraphs < 3 {
+    // Many same-shaped links and not one sentence of running text: an index, even when each
+    // link carries a summary.
+    if s.largest_link_group >= 8 && s.content_paragraphs == 0 {
+        return PageKind::List;
+    }
+    if (link_heavy || s.content_link_density > 0.5) && s.content_paragraphs < 3 {
         return PageKind::List;
     }
     if prose && s.content_paragraphs >= 1 && s.has_title {

@@ -14,6 +14,7 @@ pub mod encoding;
 pub mod meta;
 pub mod outlet;
 pub mod page;
+pub mod score;
 
 pub use blocks::{Fragment, fragment_from_html, walk};
 pub use classify::PageKind;

@@ -1028,10 +1028,14 @@ fn signals(
         .iter()
         .map(|b| b.text.chars().filter(|&c| is_sentence_punct(c)).count())
         .sum();
-    let paragraphs = body
-        .iter()
-        .filter(|b| b.text.chars().count() >= 20 && b.text.chars().any(is_sentence_punct))
-        .count();
+    // Prose runs of the chosen container as the scan counted them: teasers under linked
+    // headlines and text in furniture do not count, so a list of summaries has none.
+    let content_stats = content.and_then(|c| scan.stats.get(&c));
+    let paragraphs = content_stats.map(|s| s.paras).unwrap_or(0);
+    let content_link_density = content_stats
+        .filter(|s| s.chars > 0)
+        .map(|s| s.link_chars as f64 / s.chars as f64)
+        .unwrap_or(0.0);
     let (page_text_chars, page_link_chars) = scan
         .stats
         .iter()
@@ -1065,6 +1069,7 @@ fn signals(
         content_chars: body_chars,
         content_punctuation: body_punct,
         content_paragraphs: paragraphs,
+        content_link_density,
         largest_link_group: scan.largest_link_group,
         page_link_chars,
         page_text_chars,
@@ -1115,5 +1120,45 @@ mod tests {
             extract_page(b"  \n", Some("x.html")),
             Err(ExtractError::Empty { .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+
+    fn teaser_list() -> String {
+        let mut html = String::from(
+            "<html><head><title>国际新闻_某某网</title></head><body><div class=nav><a href=/>首页</a><a href=/gj>国际</a></div><div class=list>",
+        );
+        for i in 0..20 {
+            html.push_str(&format!(
+                "<div class=item><h3><a href=/a/{i}.html>第{i}条新闻的标题写得很长很长</a></h3><p>这是第{i}条新闻的摘要，介绍了事件的经过，并附上了评论。</p><span>2024-11-05</span></div>"
+            ));
+        }
+        html.push_str("</div></body></html>");
+        html
+    }
+
+    #[test]
+    fn teaser_list_is_a_list() {
+        let p = extract_page(
+            teaser_list().as_bytes(),
+            Some("https://news.example.cn/gj/"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.kind, PageKind::List, "{:?}", p.body);
+    }
+
+    #[test]
+    fn link_list_without_teasers_is_a_list() {
+        let mut html = String::from("<html><head><title>滚动新闻</title></head><body><ul>");
+        for i in 0..40 {
+            html.push_str(&format!("<li><a href=/a/{i}.html>第{i}条新闻标题，很长的标题</a> <span>11-05 12:3{}</span></li>", i % 10));
+        }
+        html.push_str("</ul></body></html>");
+        let p = extract_page(html.as_bytes(), Some("https://news.example.cn/roll.html"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.kind, PageKind::List, "{:?}", p.body);
     }
 }
