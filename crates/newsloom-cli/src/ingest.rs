@@ -73,12 +73,22 @@ pub fn open_output(path: Option<&PathBuf>) -> Result<Box<dyn Write>> {
 
 /// Reads every article under `paths` (any supported format, JSON Lines included), with a
 /// progress bar; for the commands that work on articles (analyze, aliases, cluster, digest).
-pub fn read_articles(paths: &[PathBuf], jobs: usize, quiet: bool) -> Result<(Vec<newsloom_model::Article>, Summary)> {
+pub fn read_articles(
+    paths: &[PathBuf],
+    jobs: usize,
+    quiet: bool,
+) -> Result<(Vec<newsloom_model::Article>, Summary)> {
     let mut summary = Summary::default();
     let inputs = collect_inputs(paths, &mut summary);
     let bar = report::progress_bar(inputs.iter().map(|i| i.size).sum(), quiet);
     let mut articles = Vec::new();
-    ingest(&inputs, &Options { jobs }, &mut summary, &|bytes| bar.inc(bytes), &mut |a| articles.push(a))?;
+    ingest(
+        &inputs,
+        &Options { jobs },
+        &mut summary,
+        &|bytes| bar.inc(bytes),
+        &mut |a| articles.push(a),
+    )?;
     bar.finish_and_clear();
     Ok((articles, summary))
 }

@@ -55,7 +55,9 @@ pub fn alias_table(mined: Option<&Path>) -> Result<AliasTable> {
 pub fn run_analyze(args: AnalyzeArgs, quiet: bool) -> Result<ExitCode> {
     let layer = TextLayer::new(alias_table(args.mined.as_deref())?);
     let (articles, summary) = read_articles(&args.paths, args.jobs, quiet)?;
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs)
+        .build()?;
     let lines: Vec<String> = pool.install(|| {
         articles
             .par_iter()
@@ -87,7 +89,11 @@ pub fn run_aliases(args: AliasesArgs, quiet: bool) -> Result<ExitCode> {
         let mined = miner.finish();
         mined.save(&args.mined)?;
         if !quiet {
-            eprintln!("mined {links} name links from {} articles → {}", articles.len(), args.mined.display());
+            eprintln!(
+                "mined {links} name links from {} articles → {}",
+                articles.len(),
+                args.mined.display()
+            );
         }
         report::print_summary(&summary, quiet);
         exit = report::exit_code(&summary);
@@ -109,8 +115,19 @@ pub fn run_aliases(args: AliasesArgs, quiet: bool) -> Result<ExitCode> {
         return Ok(exit);
     }
     for g in &groups {
-        let variants: Vec<String> = g.variants.iter().map(|v| format!("{} ({})", v.form, v.count)).collect();
-        writeln!(out, "{:<24} {:<7} {}  [{}]", g.id, g.kind.as_str(), variants.join(" · "), g.latin.join(", "))?;
+        let variants: Vec<String> = g
+            .variants
+            .iter()
+            .map(|v| format!("{} ({})", v.form, v.count))
+            .collect();
+        writeln!(
+            out,
+            "{:<24} {:<7} {}  [{}]",
+            g.id,
+            g.kind.as_str(),
+            variants.join(" · "),
+            g.latin.join(", ")
+        )?;
         if let Some(example) = g.variants.iter().find_map(|v| v.examples.first()) {
             writeln!(out, "{:<24} e.g. {example}", "")?;
         }

@@ -93,6 +93,13 @@ static CREDIT_LINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// A block that is nothing but a timestamp (`2024-11-30T15:28:11.400Z`, `2024-11-05 12:36`):
+/// an aggregator's or CMS's stamp, not text.
+static TIMESTAMP_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?$")
+        .expect("static regex")
+});
+
 /// True when a whole block is boilerplate.
 pub fn is_boilerplate(text: &str) -> bool {
     let text = text.trim();
@@ -104,6 +111,7 @@ pub fn is_boilerplate(text: &str) -> bool {
         || text.starts_with("【诚征")
         || text.starts_with("【誠徵")
         || MARKER_MATCHER.is_match(text)
+        || (short && TIMESTAMP_ONLY.is_match(text))
 }
 
 /// The cleaned body and what the text said about its authors.
@@ -201,6 +209,7 @@ mod tests {
             p("来源:看中国"),
             p("本文短网址:版权所有，任何形式转载需看中国授权许可。严禁建立镜像网站."),
             p("【诚征荣誉会员】溪流能够汇成大海"),
+            p("2024-11-30T15:28:11.400Z"),
         ]);
         assert_eq!(
             cleaned.blocks,

@@ -57,6 +57,7 @@ static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
 impl Draft {
     /// Cleans the body, resolves outlet, time and bylines, and builds the article.
     pub fn into_article(mut self) -> Article {
+        self.demote_aggregator_url();
         let cleaned = clean_blocks(std::mem::take(&mut self.body));
         let byline = cleaned.byline;
         let outlet = self.resolve_outlet(&byline);
@@ -109,6 +110,17 @@ impl Draft {
             body: cleaned.blocks,
             images,
             related,
+        }
+    }
+
+    /// A "source" URL on an aggregator (`…github.io/pen/2411/cna/…`) is where the article was
+    /// mirrored, not the outlet's own URL: the outlet is known from the path, not the domain.
+    fn demote_aggregator_url(&mut self) {
+        let Some(url) = self.url.as_deref() else {
+            return;
+        };
+        if outlet::by_url(url).is_none() && outlet::by_path(url).is_some() {
+            self.mirror_url = self.mirror_url.take().or(self.url.take());
         }
     }
 
