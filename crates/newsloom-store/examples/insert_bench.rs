@@ -62,6 +62,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         t.elapsed().as_secs_f64()
     );
     drop(store);
+    let t = Instant::now();
+    let reopened = Store::open(&path)?;
+    println!(
+        "reopen (checks, lock, schema version) in {:.3} s",
+        t.elapsed().as_secs_f64()
+    );
+    drop(reopened);
     println!(
         "database size: {:.1} MB",
         std::fs::metadata(&path)?.len() as f64 / 1e6
