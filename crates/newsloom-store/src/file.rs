@@ -92,8 +92,12 @@ pub(crate) fn wal_path(path: &Path) -> PathBuf {
     sibling(path, "-wal")
 }
 
+/// Whether a WAL or a rollback journal beside the file holds pages SQLite will apply on
+/// open (then the main file alone may legitimately look short).
 fn wal_has_content(path: &Path) -> bool {
-    std::fs::metadata(wal_path(path)).is_ok_and(|m| m.len() > 0)
+    [wal_path(path), sibling(path, "-journal")]
+        .iter()
+        .any(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0))
 }
 
 /// The folder holding the database (for the journal files and the lock).

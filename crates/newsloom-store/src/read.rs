@@ -414,6 +414,30 @@ impl Store {
             .collect()
     }
 
+    /// Articles (current revisions) that belong to no event yet, oldest first: what the
+    /// clusterer still has to place. After a crash between storing articles and clustering
+    /// them, the next run finds them here and completes the work.
+    pub fn unclustered_articles(&self) -> Result<Vec<Article>, StoreError> {
+        let _snapshot = self.snapshot()?;
+        let err = || self.sql_err("reading unclustered articles");
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT a.id, r.json FROM articles a
+                 JOIN article_revisions r ON r.article_id = a.id AND r.revision = a.revision
+                 WHERE NOT EXISTS (SELECT 1 FROM event_articles ea WHERE ea.article_id = a.id)
+                 ORDER BY a.published_utc IS NULL, a.published_utc, a.id",
+            )
+            .map_err(err())?;
+        let rows: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(err())?;
+        rows.into_iter()
+            .map(|(aid, json)| self.decode_article(&aid, &json))
+            .collect()
+    }
+
     fn decode_article(&self, id: &str, json: &str) -> Result<Article> {
         serde_json::from_str(json).map_err(|e| self.invalid_data(format!("article {id}"), e))
     }
