@@ -113,15 +113,6 @@ pub fn extract_page(bytes: &[u8], url: Option<&str>) -> Result<PageExtract, Extr
     if let Some(id) = content
         && let Some(el) = doc.tree.get(id).and_then(ElementRef::wrap)
     {
-        if std::env::var_os("NEWSLOOM_DEBUG_PAGE").is_some() {
-            eprintln!(
-                "CONTENT <{} id={:?} class={:?}> {:?}",
-                el.value().name(),
-                el.value().id(),
-                el.value().attr("class"),
-                scan.stats.get(&id)
-            );
-        }
         let skip = skip_set(el, &scan, &mut skipped_related);
         fragment = blocks::walk_except(el, &skip);
         content_start = scan
@@ -131,11 +122,6 @@ pub fn extract_page(bytes: &[u8], url: Option<&str>) -> Result<PageExtract, Extr
             .unwrap_or(content_start);
     }
     let title = choose_title(&doc, &meta, &scan, content_start);
-    if std::env::var_os("NEWSLOOM_DEBUG_PAGE").is_some() {
-        for b in &fragment.blocks {
-            eprintln!("RAW {:?} {}", b.kind, b.text);
-        }
-    }
     let cleaned = boilerplate::clean_blocks(tidy_blocks(fragment.blocks, title.as_deref()));
     let body = cleaned.blocks;
     let byline = cleaned.byline;
