@@ -494,3 +494,19 @@ fn integrity_check_passes_on_a_used_store() {
     ingest(&mut store, 10..20, 1);
     assert_eq!(store.integrity_check().unwrap(), Vec::<String>::new());
 }
+
+#[test]
+fn unclustered_articles_are_those_in_no_event() {
+    let (_dir, path) = fresh();
+    let mut store = Store::open(&path).unwrap();
+    ingest(&mut store, 0..4, 0);
+    assert!(store.unclustered_articles().unwrap().is_empty());
+    // Articles stored without a cluster update (a crash before clustering) wait here.
+    let mut b = batch(&[5, 4], |_| 0, &id_of);
+    b.clusters = None;
+    store.put_batch(&b).unwrap();
+    let waiting = store.unclustered_articles().unwrap();
+    assert_eq!(waiting, vec![article(4, 0), article(5, 0)], "oldest first");
+    store.put_batch(&batch(&[4, 5], |_| 0, &id_of)).unwrap();
+    assert!(store.unclustered_articles().unwrap().is_empty());
+}
