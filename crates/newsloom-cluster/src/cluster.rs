@@ -37,6 +37,8 @@ pub struct Config {
     pub max_terms: usize,
     /// Terms per article used to retrieve candidate events.
     pub index_terms: usize,
+    /// Candidate events scored per article (those sharing most index terms).
+    pub max_candidates: usize,
     /// Posting lists longer than this are too common to retrieve by.
     pub max_postings: usize,
     /// Weight of the best single-member cosine relative to the centroid cosine (0 = centroid only).
@@ -70,12 +72,13 @@ impl Default for Config {
             quote_weight: 1.5,
             max_terms: 80,
             index_terms: 24,
+            max_candidates: 16,
             max_postings: 2000,
             link_weight: 0.8,
             title_blend: 0.3,
-            trigrams: true,
+            trigrams: false,
             event_threshold: 0.15,
-            story_threshold: 0.12,
+            story_threshold: 0.18,
             merge_threshold: 0.5,
             event_tau_hours: 36.0,
             story_tau_hours: 120.0,
@@ -144,14 +147,21 @@ pub struct Clusters {
 
 type Vector = Vec<(u64, f32)>;
 
+/// Index terms kept per event: enough for retrieval, bounded for large events.
+const MAX_INDEXED_PER_EVENT: usize = 512;
+/// Most recent members an article is linked against (single link); bounds the cost of
+/// scoring large events.
+const LINK_MEMBERS: usize = 6;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Member {
     id: String,
     title: String,
     outlet: String,
-    /// Raw term weights (idf is applied at scoring time). Empty once the event is dormant.
+    /// Unit-length tf-idf keyword vector (idf as of insertion), for single-link scoring.
+    /// Empty once the event is dormant.
     terms: Vector,
-    /// Raw title term weights (same lifetime as `terms`).
+    /// Unit-length tf-idf title vector (same lifetime as `terms`).
     title_terms: Vector,
 }
 
@@ -163,12 +173,13 @@ struct Event {
     last: i64,
     members: Vec<Member>,
     centroid: FxHashMap<u64, f32>,
-    /// Cached idf-weighted norm of the centroid and the document count it was computed at.
-    norm: f32,
+    /// Squared idf-weighted norm of the centroid, and the document count at which it was
+    /// last computed in full.
+    sq: f32,
     norm_docs: u64,
     title_centroid: FxHashMap<u64, f32>,
-    title_norm: f32,
-    indexed: Vec<u64>,
+    title_sq: f32,
+    indexed: FxHashSet<u64>,
     dormant: bool,
     /// Title of the most central member, fixed when the event goes dormant.
     title: Option<String>,
@@ -181,7 +192,7 @@ struct Story {
     last: i64,
     events: Vec<u32>,
     centroid: FxHashMap<u64, f32>,
-    norm: f32,
+    sq: f32,
     norm_docs: u64,
 }
 
@@ -199,6 +210,12 @@ pub struct Clusterer {
     /// Article id → event key, for duplicates (live articles only).
     article_event: FxHashMap<String, u32>,
     next_key: u32,
+    /// Keys of events that are not dormant (eviction only looks at these).
+    live: FxHashSet<u32>,
+    /// Stream time of the last eviction pass (eviction runs at most once per stream hour).
+    last_evict: i64,
+    /// Stream time of the last halving of document frequencies.
+    last_df_decay: i64,
     duplicates: Vec<DuplicateRecord>,
     passages: Vec<PassageReuse>,
 }
@@ -216,6 +233,9 @@ impl Clusterer {
             postings: FxHashMap::default(),
             article_event: FxHashMap::default(),
             next_key: 0,
+            live: FxHashSet::default(),
+            last_evict: i64::MIN,
+            last_df_decay: i64::MIN,
             duplicates: Vec::new(),
             passages: Vec::new(),
         }
@@ -241,7 +261,10 @@ impl Clusterer {
         let time = f.published.unwrap_or(self.clock.max(0));
         if time > self.clock {
             self.clock = time;
-            self.evict();
+            if self.clock.saturating_sub(self.last_evict) >= 3600 {
+                self.last_evict = self.clock;
+                self.evict();
+            }
         }
         let DedupOutcome {
             duplicate,
@@ -261,15 +284,44 @@ impl Clusterer {
 
         let terms = self.term_vector(f);
         self.docs += 1;
-        for &(t, _) in &terms {
-            *self.df.entry(t).or_insert(0) += 1;
+        // One df lookup per term: count the article, then weight with the updated idf.
+        let ln_docs = (self.docs as f32 + 1.0).ln();
+        let mut scored: Vec<(f32, u64, f32, f32)> = Vec::with_capacity(terms.len()); // tf-idf, term, raw, idf
+        for &(t, w) in &terms {
+            let df = self.df.entry(t).or_insert(0);
+            *df += 1;
+            let idf = ln_docs - (*df as f32 + 1.0).ln() + 1.0;
+            scored.push((w * idf, t, w, idf));
         }
-        let terms = self.keywords(terms);
-        let query = self.weighted(&terms);
+        // Keyword vector: the `max_terms` terms with the highest tf-idf.
+        if scored.len() > self.config.max_terms {
+            scored.select_nth_unstable_by(self.config.max_terms, |a, b| {
+                b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+            });
+            scored.truncate(self.config.max_terms);
+        }
+        scored.sort_unstable_by_key(|x| x.1);
+        let terms: Vector = scored.iter().map(|x| (x.1, x.2)).collect();
+        let query: Vector = scored.iter().map(|x| (x.1, x.0)).collect();
         let qnorm = norm(&query);
         let title_terms = self.title_vector(f);
-        let tquery = self.weighted(&title_terms);
+        let title_idf: Vec<f32> = title_terms.iter().map(|&(t, _)| self.idf(t)).collect();
+        let tquery: Vector = title_terms
+            .iter()
+            .zip(&title_idf)
+            .map(|(&(t, w), &i)| (t, w * i))
+            .collect();
         let tnorm = norm(&tquery);
+        let q = Query {
+            idf: scored.iter().map(|x| x.3).collect(),
+            terms: query.clone(),
+            norm: qnorm,
+        };
+        let tq = Query {
+            idf: title_idf,
+            terms: tquery.clone(),
+            norm: tnorm,
+        };
         let candidates = self.candidates(&query);
 
         // Score every candidate event once.
@@ -277,7 +329,7 @@ impl Clusterer {
         let tau_s = self.config.story_tau_hours.max(0.01) * 3600.0;
         let mut scored: Vec<(u32, f32, f32)> = Vec::with_capacity(candidates.len()); // key, cos, gap
         for key in candidates {
-            let cos = self.event_cos(key, &query, qnorm, &tquery, tnorm);
+            let cos = self.event_cos(key, &q, &tq);
             if let Some(e) = self.events.get(&key) {
                 let gap = gap_secs(time, e.first, e.last) as f32;
                 scored.push((key, cos, gap));
@@ -293,12 +345,13 @@ impl Clusterer {
             id: f.id.clone(),
             title: f.title.clone(),
             outlet: f.outlet_id.clone(),
-            terms,
-            title_terms,
+            terms: unit(&query, qnorm),
+            title_terms: unit(&tquery, tnorm),
         };
+        let raw = (terms, title_terms);
         let (event_key, new_event, new_story) = match best_event {
             Some((key, _)) => {
-                self.add_member(key, member, time);
+                self.add_member(key, member, &raw, time);
                 (key, false, false)
             }
             None => {
@@ -313,7 +366,7 @@ impl Clusterer {
                 }
                 let keys: Vec<u32> = story_scores.keys().copied().collect();
                 for sk in keys {
-                    let cos = self.story_cos(sk, &query, qnorm);
+                    let cos = self.story_cos(sk, &q);
                     let gap = self
                         .stories
                         .get(&sk)
@@ -332,7 +385,7 @@ impl Clusterer {
                     None => (self.new_story(&f.id, time), true),
                 };
                 let key = self.new_event(&f.id, story_key, time);
-                self.add_member(key, member, time);
+                self.add_member(key, member, &raw, time);
                 (key, true, new_story)
             }
         };
@@ -505,15 +558,22 @@ impl Clusterer {
     fn candidates(&self, query: &Vector) -> Vec<u32> {
         let mut top: Vec<(u64, f32)> = query.clone();
         top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut out: FxHashSet<u32> = FxHashSet::default();
-        for &(t, _) in top.iter().take(self.config.index_terms) {
+        let mut hits: FxHashMap<u32, f32> = FxHashMap::default();
+        for &(t, w) in top.iter().take(self.config.index_terms) {
             if let Some(list) = self.postings.get(&t)
                 && list.len() <= self.config.max_postings
             {
-                out.extend(list.iter().copied());
+                for &k in list {
+                    *hits.entry(k).or_insert(0.0) += w;
+                }
             }
         }
-        let mut out: Vec<u32> = out.into_iter().collect();
+        // Score only the events sharing the most (weighted) index terms: bounded work per
+        // article however crowded the window is.
+        let mut out: Vec<(u32, f32)> = hits.into_iter().collect();
+        out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.truncate(self.config.max_candidates);
+        let mut out: Vec<u32> = out.into_iter().map(|(k, _)| k).collect();
         out.sort_unstable();
         out
     }
@@ -525,8 +585,7 @@ impl Clusterer {
             return;
         };
         for &(t, _) in top.iter().take(self.config.index_terms) {
-            if !e.indexed.contains(&t) {
-                e.indexed.push(t);
+            if e.indexed.len() < MAX_INDEXED_PER_EVENT && e.indexed.insert(t) {
                 self.postings.entry(t).or_default().push(key);
             }
         }
@@ -540,75 +599,85 @@ impl Clusterer {
             .sqrt()
     }
 
-    /// Cosine between an idf-weighted query and an event centroid under current idf. The
-    /// centroid norm is cached and refreshed when the document count grew by a tenth.
-    fn event_cos(
-        &mut self,
-        key: u32,
-        query: &Vector,
-        qnorm: f32,
-        tquery: &Vector,
-        tnorm: f32,
-    ) -> f32 {
+    /// Squared idf-weighted norm of a centroid under the current idf.
+    fn centroid_sq(&self, centroid: &FxHashMap<u64, f32>) -> f32 {
+        centroid
+            .iter()
+            .map(|(&t, &w)| (w * self.idf(t)).powi(2))
+            .sum::<f32>()
+    }
+
+    /// Whether a norm computed at `norm_docs` documents should be recomputed: idf drifts as
+    /// documents arrive, so norms are refreshed in full when the count grew by a quarter.
+    fn stale(&self, norm_docs: u64) -> bool {
+        self.docs > norm_docs + norm_docs / 4 + 16
+    }
+
+    /// Score of a query against an event: blend of full-text and title cosines, each the
+    /// better of the centroid cosine and the best single-member cosine.
+    fn event_cos(&mut self, key: u32, q: &Query, t: &Query) -> f32 {
         let stale = match self.events.get(&key) {
-            Some(e) => e.norm <= 0.0 || self.docs > e.norm_docs + e.norm_docs / 10 + 8,
+            Some(e) => self.stale(e.norm_docs),
             None => return 0.0,
         };
         if stale {
             let (n, tn) = self.events.get(&key).map_or((0.0, 0.0), |e| {
                 (
-                    self.centroid_norm(&e.centroid),
-                    self.centroid_norm(&e.title_centroid),
+                    self.centroid_sq(&e.centroid),
+                    self.centroid_sq(&e.title_centroid),
                 )
             });
             let docs = self.docs;
             if let Some(e) = self.events.get_mut(&key) {
-                e.norm = n;
-                e.title_norm = tn;
+                e.sq = n;
+                e.title_sq = tn;
                 e.norm_docs = docs;
             }
         }
         let Some(e) = self.events.get(&key) else {
             return 0.0;
         };
-        let idf = |t| self.idf(t);
-        let mut full = cosine(query, qnorm, &e.centroid, e.norm, idf);
-        let mut title = cosine(tquery, tnorm, &e.title_centroid, e.title_norm, idf);
-        if self.config.link_weight > 0.0 {
+        let mut full = q.cosine(&e.centroid, e.sq);
+        let mut title = t.cosine(&e.title_centroid, e.title_sq);
+        let b = self.config.title_blend.clamp(0.0, 1.0);
+        // Member links can only lift a score that the centroids already put near the
+        // threshold; skipping hopeless candidates keeps scoring cheap.
+        let promising = (1.0 - b) * full + b * title
+            >= 0.5 * self.config.event_threshold.min(self.config.story_threshold);
+        if self.config.link_weight > 0.0 && promising {
             // Single link to the closest member: events grow by chains of close reports, and
             // a report close to one member is evidence even when the centroid is broad.
-            for m in &e.members {
-                full =
-                    full.max(self.config.link_weight * sparse_cosine(query, qnorm, &m.terms, idf));
+            for m in e.members.iter().rev().take(LINK_MEMBERS) {
+                full = full
+                    .max(self.config.link_weight * unit_dot(&q.terms, &m.terms) / q.norm.max(1e-9));
                 title = title.max(
-                    self.config.link_weight * sparse_cosine(tquery, tnorm, &m.title_terms, idf),
+                    self.config.link_weight * unit_dot(&t.terms, &m.title_terms) / t.norm.max(1e-9),
                 );
             }
         }
-        let b = self.config.title_blend.clamp(0.0, 1.0);
         (1.0 - b) * full + b * title
     }
 
-    fn story_cos(&mut self, key: u32, query: &Vector, qnorm: f32) -> f32 {
+    fn story_cos(&mut self, key: u32, q: &Query) -> f32 {
         let stale = match self.stories.get(&key) {
-            Some(s) => s.norm <= 0.0 || self.docs > s.norm_docs + s.norm_docs / 10 + 8,
+            Some(s) => self.stale(s.norm_docs),
             None => return 0.0,
         };
         if stale {
             let n = self
                 .stories
                 .get(&key)
-                .map_or(0.0, |s| self.centroid_norm(&s.centroid));
+                .map_or(0.0, |s| self.centroid_sq(&s.centroid));
             let docs = self.docs;
             if let Some(s) = self.stories.get_mut(&key) {
-                s.norm = n;
+                s.sq = n;
                 s.norm_docs = docs;
             }
         }
         let Some(s) = self.stories.get(&key) else {
             return 0.0;
         };
-        cosine(query, qnorm, &s.centroid, s.norm, |t| self.idf(t))
+        q.cosine(&s.centroid, s.sq)
     }
 
     fn new_story(&mut self, founder: &str, time: i64) -> u32 {
@@ -622,8 +691,8 @@ impl Clusterer {
                 last: time,
                 events: Vec::new(),
                 centroid: FxHashMap::default(),
-                norm: 0.0,
-                norm_docs: 0,
+                sq: 0.0,
+                norm_docs: self.docs,
             },
         );
         key
@@ -641,11 +710,11 @@ impl Clusterer {
                 last: time,
                 members: Vec::new(),
                 centroid: FxHashMap::default(),
-                norm: 0.0,
-                norm_docs: 0,
+                sq: 0.0,
+                norm_docs: self.docs,
                 title_centroid: FxHashMap::default(),
-                title_norm: 0.0,
-                indexed: Vec::new(),
+                title_sq: 0.0,
+                indexed: FxHashSet::default(),
                 dormant: false,
                 title: None,
             },
@@ -653,48 +722,42 @@ impl Clusterer {
         if let Some(s) = self.stories.get_mut(&story) {
             s.events.push(key);
         }
+        self.live.insert(key);
         key
     }
 
-    fn add_member(&mut self, key: u32, member: Member, time: i64) {
+    fn add_member(&mut self, key: u32, member: Member, raw: &(Vector, Vector), time: i64) {
+        let (terms, title_terms) = raw;
+        let unit_scale =
+            |v: &Vector| 1.0 / v.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt().max(1e-6);
+        let (scale, tscale) = (unit_scale(terms), unit_scale(title_terms));
+        // Squared norms are kept up to date incrementally with the current idf (refreshed
+        // in full when idf has drifted, see `event_cos`), so an update costs O(terms).
+        let idf2: Vec<f32> = terms.iter().map(|&(t, _)| self.idf(t).powi(2)).collect();
+        let tidf2: Vec<f32> = title_terms
+            .iter()
+            .map(|&(t, _)| self.idf(t).powi(2))
+            .collect();
         let Some(e) = self.events.get_mut(&key) else {
             return;
         };
-        let scale = 1.0
-            / member
-                .terms
-                .iter()
-                .map(|&(_, w)| w * w)
-                .sum::<f32>()
-                .sqrt()
-                .max(1e-6);
-        for &(t, w) in &member.terms {
-            *e.centroid.entry(t).or_insert(0.0) += w * scale;
-        }
-        let tscale = 1.0
-            / member
-                .title_terms
-                .iter()
-                .map(|&(_, w)| w * w)
-                .sum::<f32>()
-                .sqrt()
-                .max(1e-6);
-        for &(t, w) in &member.title_terms {
-            *e.title_centroid.entry(t).or_insert(0.0) += w * tscale;
-        }
+        add_scaled(&mut e.centroid, &mut e.sq, terms, scale, &idf2);
+        add_scaled(
+            &mut e.title_centroid,
+            &mut e.title_sq,
+            title_terms,
+            tscale,
+            &tidf2,
+        );
         e.first = e.first.min(time);
         e.last = e.last.max(time);
-        e.norm = 0.0;
         let story = e.story;
+        e.members.push(member);
         if let Some(s) = self.stories.get_mut(&story) {
-            for &(t, w) in &member.terms {
-                *s.centroid.entry(t).or_insert(0.0) += w * scale;
-            }
+            add_scaled(&mut s.centroid, &mut s.sq, terms, scale, &idf2);
             s.founded = s.founded.min(time);
             s.last = s.last.max(time);
-            s.norm = 0.0;
         }
-        e.members.push(member);
     }
 
     /// Merges two stories; the older one (by founding time, then id) keeps its id.
@@ -719,7 +782,7 @@ impl Clusterer {
             }
             k.founded = k.founded.min(g.founded);
             k.last = k.last.max(g.last);
-            k.norm = 0.0;
+            k.norm_docs = 0;
         }
         (kept, gone)
     }
@@ -728,14 +791,32 @@ impl Clusterer {
     fn evict(&mut self) {
         let window = (self.config.window_hours.max(0.0) * 3600.0) as i64;
         let cutoff = self.clock.saturating_sub(window);
+        // Document frequencies decay by half every window: rarity is judged against recent
+        // news, and the vocabulary (one-off spellings, typos) stays bounded by the window.
+        if self.clock.saturating_sub(self.last_df_decay) >= window.max(1) {
+            if self.last_df_decay != i64::MIN {
+                self.df.retain(|_, n| {
+                    *n /= 2;
+                    *n > 0
+                });
+                self.docs /= 2;
+            }
+            self.last_df_decay = self.clock;
+        }
         self.dedup.evict_before(cutoff);
-        let sleeping: Vec<u32> = self
-            .events
+        let mut sleeping: Vec<u32> = self
+            .live
             .iter()
-            .filter(|(_, e)| !e.dormant && e.last < cutoff)
-            .map(|(&k, _)| k)
+            .copied()
+            .filter(|k| self.events.get(k).is_none_or(|e| e.last < cutoff))
             .collect();
+        sleeping.sort_unstable();
+        let mut touched: Vec<u32> = Vec::new();
         for key in sleeping {
+            self.live.remove(&key);
+            if let Some(e) = self.events.get(&key) {
+                touched.push(e.story);
+            }
             let title = self.central_title(key);
             let Some(e) = self.events.get_mut(&key) else {
                 continue;
@@ -758,9 +839,12 @@ impl Clusterer {
                 }
             }
         }
-        // Stories whose events all sleep stop collecting: drop their centroid.
-        for s in self.stories.values_mut() {
-            if s.last < cutoff && !s.centroid.is_empty() {
+        // Stories quiet for the whole window stop collecting: drop their centroid. Only the
+        // stories of events that just went to sleep can have become quiet.
+        for story in touched {
+            if let Some(s) = self.stories.get_mut(&story)
+                && s.last < cutoff
+            {
                 s.centroid = FxHashMap::default();
             }
         }
@@ -777,14 +861,10 @@ impl Clusterer {
             if m.terms.is_empty() {
                 continue;
             }
-            let q = self.weighted(&m.terms);
-            let c = cosine(
-                &q,
-                norm(&q),
-                &e.centroid,
-                self.centroid_norm(&e.centroid),
-                |t| self.idf(t),
-            );
+            let q = &m.terms;
+            let c = cosine(q, 1.0, &e.centroid, self.centroid_norm(&e.centroid), |t| {
+                self.idf(t)
+            });
             if best.is_none_or(|(b, _)| c > b) {
                 best = Some((c, m));
             }
@@ -916,31 +996,68 @@ fn gap_secs(t: i64, first: i64, last: i64) -> i64 {
     }
 }
 
-/// Cosine between an idf-weighted query and raw member terms (both sorted by term).
-fn sparse_cosine(query: &Vector, qnorm: f32, member: &Vector, idf: impl Fn(u64) -> f32) -> f32 {
-    if qnorm <= 0.0 || member.is_empty() {
-        return 0.0;
+/// `v / norm` (empty when the norm is zero).
+fn unit(v: &Vector, n: f32) -> Vector {
+    if n <= 0.0 {
+        return Vec::new();
     }
-    let (mut i, mut j, mut dot, mut mnorm) = (0, 0, 0.0f32, 0.0f32);
-    for &(t, w) in member {
-        let x = w * idf(t);
-        mnorm += x * x;
-    }
-    while i < query.len() && j < member.len() {
-        match query[i].0.cmp(&member[j].0) {
+    v.iter().map(|&(t, w)| (t, w / n)).collect()
+}
+
+/// Dot product of two term-sorted sparse vectors.
+fn unit_dot(a: &Vector, b: &Vector) -> f32 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                dot += query[i].1 * member[j].1 * idf(member[j].0);
+                dot += a[i].1 * b[j].1;
                 i += 1;
                 j += 1;
             }
         }
     }
-    if mnorm <= 0.0 {
-        0.0
-    } else {
-        dot / (qnorm * mnorm.sqrt())
+    dot
+}
+
+/// An idf-weighted query with the idf of each term, so scoring against raw centroids needs
+/// no idf lookups.
+struct Query {
+    terms: Vector,
+    idf: Vec<f32>,
+    norm: f32,
+}
+
+impl Query {
+    /// Cosine against a raw-weight centroid with squared idf-weighted norm `sq`.
+    fn cosine(&self, centroid: &FxHashMap<u64, f32>, sq: f32) -> f32 {
+        if self.norm <= 0.0 || sq <= 0.0 {
+            return 0.0;
+        }
+        let dot: f32 = self
+            .terms
+            .iter()
+            .zip(&self.idf)
+            .filter_map(|(&(t, w), &i)| centroid.get(&t).map(|&c| w * c * i))
+            .sum();
+        dot / (self.norm * sq.sqrt())
+    }
+}
+
+/// Adds `scale · v` to a centroid, keeping its squared idf-weighted norm `sq` current.
+fn add_scaled(
+    centroid: &mut FxHashMap<u64, f32>,
+    sq: &mut f32,
+    v: &Vector,
+    scale: f32,
+    idf2: &[f32],
+) {
+    for (&(t, w), &i2) in v.iter().zip(idf2) {
+        let c = centroid.entry(t).or_insert(0.0);
+        let old = *c;
+        *c += w * scale;
+        *sq += (*c * *c - old * old) * i2;
     }
 }
 

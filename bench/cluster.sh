@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Duplicates-and-stories scale benchmark (issue 5).
+#
+#  1. The full agora-pen-2411 stream (7,188 articles): matching form + fingerprints +
+#     clustering (page parsing excluded), --jobs 1 and 2, peak memory (/usr/bin/time -v).
+#  2. A generated stream of TOTAL articles (default 1,000,000): the agora month repeated with
+#     30-day time shifts and light perturbation, plus mirror copies (30%, +1..360 min,
+#     1% characters changed, mirror footer) whose truth is known: near-duplicate precision
+#     and recall, articles/s, peak memory, live-window state sizes.
+#  3. MinHash LSH alone, newsloom vs Python datasketch (bench/.venv from PyPI) on the same
+#     documents, shingles, permutations and bands: docs/s ratio and recall.
+#
+# Usage: bench/cluster.sh [TOTAL]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOTAL="${1:-1000000}"
+OUT=bench/out/cluster
+mkdir -p "$OUT"
+
+if [ ! -x bench/.venv/bin/python ]; then
+  python3 -m venv bench/.venv
+fi
+if ! bench/.venv/bin/python -c 'import datasketch' 2>/dev/null; then
+  bench/.venv/bin/pip install -q datasketch
+fi
+
+cargo build -q --release -p newsloom-cluster --example cluster_bench
+BIN=target/release/examples/cluster_bench
+
+run() { # label, args...
+  local label="$1"; shift
+  /usr/bin/time -v "$BIN" "$@" >"$OUT/$label.json" 2>"$OUT/$label.err"
+  local rss
+  rss=$(grep 'Maximum resident' "$OUT/$label.err" | awk '{print $NF}')
+  echo "$label: $(cat "$OUT/$label.json") peak_rss_kb=$rss"
+}
+
+echo "== agora-pen-2411 full stream"
+run agora-j1 agora --jobs 1
+run agora-j2 agora --jobs 2
+echo "== generated stream, $TOTAL articles"
+run synth-j1 synth --jobs 1 --total "$TOTAL"
+run synth-j2 synth --jobs 2 --total "$TOTAL"
+echo "== MinHash LSH: newsloom vs datasketch (same docs, shingles, permutations, bands)"
+"$BIN" export --out "$OUT" 2>/dev/null
+run dedup-j1 dedup --jobs 1 --out "$OUT"
+run dedup-j2 dedup --jobs 2 --out "$OUT"
+bench/.venv/bin/python bench/datasketch_lsh.py "$OUT" | tee "$OUT/datasketch.json"
+bench/.venv/bin/python - "$OUT" <<'PY'
+import json, sys
+out = sys.argv[1]
+n = json.load(open(f"{out}/dedup-j1.json"))
+d = json.load(open(f"{out}/datasketch.json"))
+print(f"newsloom/datasketch docs/s (jobs 1): {n['docs_per_s'] / d['docs_per_s']:.1f}x; "
+      f"recall newsloom {n['recall']:.4f} vs datasketch {d['recall']:.4f}; "
+      f"precision {n['precision']:.4f} vs {d['precision']:.4f}")
+PY
