@@ -609,7 +609,8 @@ fn finish_run(stack: &mut [Frame], page_text: &mut String, after_link_title: &mu
     // Prose right under a linked headline is a teaser in a feed or "related" list (the
     // article's own paragraphs do not follow link-only lines); it counts as noise.
     let teaser = prose && *after_link_title;
-    *after_link_title = run.chars >= 6 && run.link_chars * 10 >= run.chars * 9;
+    // Links in furniture (a related box between paragraphs) do not start a teaser.
+    *after_link_title = !block.negative && run.chars >= 6 && run.link_chars * 10 >= run.chars * 9;
     let mut value = if prose && !teaser {
         own as f64 - run.link_chars as f64
     } else {
