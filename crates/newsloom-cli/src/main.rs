@@ -1,6 +1,7 @@
 //! `newsloom`: Chinese news from many outlets → clean articles → deduplicated stories.
 
 mod cluster;
+mod digest;
 mod ingest;
 mod report;
 mod text;
@@ -32,6 +33,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The main job: read news into the store, skip what is unchanged, place new articles into
+    /// events and stories, and show the newest stories.
+    Digest(digest::DigestArgs),
+    /// List the stories in the store, newest first.
+    Stories(digest::StoriesArgs),
+    /// Show one story: its events, articles and outlets.
+    Story(digest::StoryArgs),
     /// Read files and folders of news in any supported format and write clean articles as JSON Lines.
     Ingest(ingest::IngestArgs),
     /// Read one file and print its article as pretty JSON.
@@ -48,6 +56,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
     let result = match cli.command {
+        Command::Digest(args) => digest::run_digest(args, cli.quiet),
+        Command::Stories(args) => digest::run_stories(args),
+        Command::Story(args) => digest::run_story(args),
         Command::Ingest(args) => ingest::run_ingest(args, cli.quiet),
         Command::Extract(args) => ingest::run_extract(args),
         Command::Analyze(args) => text::run_analyze(args, cli.quiet),

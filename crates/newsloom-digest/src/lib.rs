@@ -1,0 +1,473 @@
+//! The main job: sources → store → events and stories, incrementally and crash-safely.
+//!
+//! A digest runs in two phases, each made of transactions that leave the store consistent
+//! whenever the process dies:
+//!
+//! 1. **Ingest.** Documents are read in chunks on a thread pool. A document whose bytes hash
+//!    to what the store recorded is not parsed again. Each chunk's documents and articles are
+//!    written in one transaction: a document row means "done", so a rerun after a crash
+//!    redoes exactly the chunks that were not committed.
+//! 2. **Cluster.** Every stored article that belongs to no event yet — this run's new
+//!    articles, or those a crashed run stored but did not place — is analyzed by the text
+//!    layer and fed to the online clusterer (resumed from its saved state) in publication
+//!    order. The events, stories, merges, duplicates, passage reuse, entity mentions and the
+//!    clusterer's new state are written in one transaction.
+//!
+//! Because phase 2 always takes *all* unplaced articles in publication order, the final
+//! store is the same whether a run completed at once or was killed and rerun.
+
+use newsloom_cluster::{ArticleFeatures, Assignment, Clusterer, Clusters, Config};
+use newsloom_ingest::readers::Outcome;
+use newsloom_ingest::{Input, Summary, collect_inputs, read_bytes};
+use newsloom_model::Article;
+use newsloom_store::{
+    Batch, ClusterState, ClusterUpdate, ContentHash, DocumentOutcome, DocumentRecord,
+    DuplicateKind, EntityRecord, EventRecord, MentionRecord, NearDuplicate, OutcomeKind,
+    PassageReuse, RunCounts, RunInfo, RunRecord, Store, StoreError, StoryMerge, StoryRecord,
+};
+use newsloom_text::{Analysis, TextLayer};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Why a digest could not complete. Input problems are never errors here: they are counted
+/// in the summary. These are problems with the store or the machine.
+#[derive(Debug, thiserror::Error)]
+pub enum DigestError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    #[error("the saved clusterer state is unreadable ({0}); it was left as it was")]
+    State(String),
+}
+
+/// Options of a digest run.
+#[derive(Debug, Clone)]
+pub struct DigestOptions {
+    /// Worker threads; 0 means one per core.
+    pub jobs: usize,
+    /// Documents per ingest transaction.
+    pub batch_documents: usize,
+    pub cluster: Config,
+    /// The command line, for the run history.
+    pub command: String,
+}
+
+impl Default for DigestOptions {
+    fn default() -> Self {
+        DigestOptions {
+            jobs: 0,
+            batch_documents: 256,
+            cluster: Config::default(),
+            command: "newsloom digest".into(),
+        }
+    }
+}
+
+/// What a digest did.
+#[derive(Debug, Clone, Default)]
+pub struct DigestReport {
+    /// Read/skipped/failed counts and reasons of this run's documents (unchanged ones included
+    /// as read).
+    pub summary: Summary,
+    /// Documents parsed in this run.
+    pub parsed: usize,
+    /// Documents skipped because their bytes had not changed.
+    pub unchanged: usize,
+    pub new_articles: usize,
+    pub revised_articles: usize,
+    /// Articles placed into events in this run.
+    pub clustered: usize,
+    pub run: Option<RunRecord>,
+}
+
+/// Layout version of the clusterer state blob; a state of another version is not loaded.
+const STATE_VERSION: u32 = 1;
+const STATE_KEY_FORMAT: &str = "json";
+
+/// Reads `roots` into `store` and clusters what is new. `progress` gets the bytes of each
+/// document as it is read.
+pub fn digest(
+    store: &mut Store,
+    text: &TextLayer,
+    roots: &[PathBuf],
+    options: &DigestOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<DigestReport, DigestError> {
+    let roots: Vec<PathBuf> = roots
+        .iter()
+        .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()))
+        .collect();
+    let info = RunInfo {
+        command: options.command.clone(),
+        roots: roots.iter().map(|r| r.display().to_string()).collect(),
+    };
+    store.begin_run(&info)?;
+    let mut report = DigestReport::default();
+    let result = ingest_phase(store, &roots, options, progress, &mut report)
+        .and_then(|()| cluster_phase(store, text, options, &mut report));
+    let counts = RunCounts {
+        read: report.summary.documents as u64,
+        skipped: report.summary.skipped_total() as u64,
+        failed: report.summary.failed.len() as u64,
+        parsed: report.parsed as u64,
+        unchanged: report.unchanged as u64,
+    };
+    match result {
+        Ok(()) => {
+            report.run = Some(store.finish_run(&counts)?);
+            Ok(report)
+        }
+        Err(e) => {
+            // Record the failure if the store still takes writes; the original error matters more.
+            let _ = store.fail_run(&counts, &e.to_string());
+            Err(e)
+        }
+    }
+}
+
+/// One document after the parallel part: unchanged, or read (and parsed).
+enum Read {
+    Unchanged {
+        location: String,
+    },
+    Parsed {
+        record: DocumentRecord,
+        outcome: Outcome,
+    },
+}
+
+fn ingest_phase(
+    store: &mut Store,
+    roots: &[PathBuf],
+    options: &DigestOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    report: &mut DigestReport,
+) -> Result<(), DigestError> {
+    let inputs = collect_inputs(roots, &mut report.summary);
+    let known = store.document_hashes()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .build()?;
+    for chunk in inputs.chunks(options.batch_documents.max(1)) {
+        let reads: Vec<Read> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|input| {
+                    let read = read_input(input, roots, &known);
+                    progress(input.size);
+                    read
+                })
+                .collect()
+        });
+        let batch = batch_of(reads, report);
+        let outcome = store.put_batch(&batch)?;
+        report.new_articles += outcome.new_articles;
+        report.revised_articles += outcome.revised_articles;
+    }
+    Ok(())
+}
+
+/// The key of a document in the store: its canonical path, so overlapping inputs
+/// (`digest news/` then `digest news/2024/`) name each file once.
+fn location_of(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+fn read_input(
+    input: &Input,
+    roots: &[PathBuf],
+    known: &HashMap<String, (ContentHash, OutcomeKind)>,
+) -> Read {
+    let location = location_of(&input.path);
+    let source_root = roots
+        .iter()
+        .find(|r| Path::new(&location).starts_with(r))
+        .map(|r| r.display().to_string());
+    let bytes = match std::fs::read(&input.path) {
+        Ok(b) => b,
+        Err(e) => {
+            let error = format!("cannot read: {e}");
+            let outcome = Outcome {
+                errors: vec![(
+                    location.clone(),
+                    newsloom_ingest::readers::ReadError::Invalid(error.clone()),
+                )],
+                ..Outcome::default()
+            };
+            let record = DocumentRecord {
+                location,
+                source_root,
+                format: None,
+                content_hash: ContentHash::of(&[]),
+                size: 0,
+                outcome: DocumentOutcome::Failed { error },
+            };
+            return Read::Parsed { record, outcome };
+        }
+    };
+    let content_hash = ContentHash::of(&bytes);
+    if known
+        .get(&location)
+        .is_some_and(|(h, _)| *h == content_hash)
+    {
+        return Read::Unchanged { location };
+    }
+    let outcome = read_bytes(&bytes, &input.path.display().to_string());
+    let record = DocumentRecord {
+        location,
+        source_root,
+        format: outcome.articles.first().map(|a| a.source.format),
+        content_hash,
+        size: bytes.len() as u64,
+        outcome: document_outcome(&outcome),
+    };
+    Read::Parsed { record, outcome }
+}
+
+fn document_outcome(outcome: &Outcome) -> DocumentOutcome {
+    if !outcome.articles.is_empty() {
+        DocumentOutcome::Parsed {
+            article_ids: outcome.articles.iter().map(|a| a.id.clone()).collect(),
+        }
+    } else if let Some(reason) = &outcome.skipped {
+        DocumentOutcome::Skipped {
+            reason: reason.clone(),
+        }
+    } else {
+        let error = outcome
+            .errors
+            .first()
+            .map(|(_, e)| e.to_string())
+            .unwrap_or_else(|| "no article".into());
+        DocumentOutcome::Failed { error }
+    }
+}
+
+/// Turns one chunk's reads into one transaction's worth of writes, counting as it goes.
+fn batch_of(reads: Vec<Read>, report: &mut DigestReport) -> Batch {
+    let mut batch = Batch::default();
+    for read in reads {
+        match read {
+            Read::Unchanged { location } => {
+                report.unchanged += 1;
+                report.summary.documents += 1;
+                batch.unchanged_documents.push(location);
+            }
+            Read::Parsed { record, outcome } => {
+                report.parsed += 1;
+                report.summary.bytes += record.size;
+                count_outcome(&mut report.summary, &outcome);
+                // Two documents may carry the same article (a mirror and a feed): the batch
+                // holds it once, the store links both documents to it.
+                for article in outcome.articles {
+                    if !batch.articles.iter().any(|a: &Article| a.id == article.id) {
+                        batch.articles.push(article);
+                    }
+                }
+                batch.documents.push(record);
+            }
+        }
+    }
+    batch
+}
+
+fn count_outcome(summary: &mut Summary, outcome: &Outcome) {
+    if !outcome.articles.is_empty() || outcome.skipped.is_some() || outcome.errors.is_empty() {
+        summary.documents += 1;
+    }
+    summary.articles += outcome.articles.len();
+    if let Some(reason) = &outcome.skipped {
+        *summary.skipped.entry(reason.clone()).or_insert(0) += 1;
+    }
+    for (path, error) in &outcome.errors {
+        summary.failed.push(newsloom_ingest::Failure {
+            path: path.clone(),
+            reason: error.to_string(),
+        });
+    }
+}
+
+fn cluster_phase(
+    store: &mut Store,
+    text: &TextLayer,
+    options: &DigestOptions,
+    report: &mut DigestReport,
+) -> Result<(), DigestError> {
+    let pending = store.unclustered_articles()?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let mut clusterer = load_clusterer(store, &options.cluster)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .build()?;
+    let analyzed: Vec<(Analysis, ArticleFeatures)> = pool.install(|| {
+        pending
+            .par_iter()
+            .map(|a| {
+                let analysis = text.analyze(a);
+                let features = ArticleFeatures::from_analysis(text, a, &analysis);
+                (analysis, features)
+            })
+            .collect()
+    });
+    let mut merges = Vec::new();
+    for (_, features) in &analyzed {
+        let assignment: Assignment = clusterer.add(features);
+        merges.extend(assignment.merged_stories.iter().map(|from| StoryMerge {
+            from: from.clone(),
+            into: assignment.story.clone(),
+        }));
+    }
+    report.clustered = pending.len();
+    let finished = clusterer.take_finished();
+    let live = clusterer.snapshot();
+    let state = save_state(&clusterer)?;
+    let mut batch = Batch {
+        clusters: Some(cluster_update(&finished, &live, merges, state)),
+        ..Batch::default()
+    };
+    add_duplicates(&mut batch, &finished);
+    add_mentions(&mut batch, analyzed.iter().map(|(a, _)| a));
+    store.put_batch(&batch)?;
+    Ok(())
+}
+
+fn load_clusterer(store: &Store, config: &Config) -> Result<Clusterer, DigestError> {
+    match store.load_cluster_state()? {
+        Some(state) if state.version == STATE_VERSION && state.format == STATE_KEY_FORMAT => {
+            serde_json::from_slice(&state.data).map_err(|e| DigestError::State(e.to_string()))
+        }
+        Some(state) => Err(DigestError::State(format!(
+            "format {} version {}",
+            state.format, state.version
+        ))),
+        None => Ok(Clusterer::new(config.clone())),
+    }
+}
+
+fn save_state(clusterer: &Clusterer) -> Result<ClusterState, DigestError> {
+    let data = serde_json::to_vec(clusterer).map_err(|e| DigestError::State(e.to_string()))?;
+    Ok(ClusterState {
+        format: STATE_KEY_FORMAT.into(),
+        version: STATE_VERSION,
+        data,
+    })
+}
+
+/// Events and stories that changed: the finished ones (now forgotten by the clusterer) and
+/// every live one; merged-away stories are recorded so their ids keep resolving.
+fn cluster_update(
+    finished: &Clusters,
+    live: &Clusters,
+    merges: Vec<StoryMerge>,
+    state: ClusterState,
+) -> ClusterUpdate {
+    let mut stories = BTreeMap::new();
+    let mut events = BTreeMap::new();
+    for c in [finished, live] {
+        for s in &c.stories {
+            stories.insert(
+                s.id.clone(),
+                StoryRecord {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    title_article_id: None,
+                },
+            );
+        }
+        for e in &c.events {
+            events.insert(
+                e.id.clone(),
+                EventRecord {
+                    id: e.id.clone(),
+                    story_id: e.story.clone(),
+                    title: e.title.clone(),
+                    title_article_id: None,
+                    article_ids: e.articles.clone(),
+                },
+            );
+        }
+    }
+    let merges: Vec<StoryMerge> = merges
+        .into_iter()
+        .filter(|m| m.from != m.into && !stories.contains_key(&m.from))
+        .collect();
+    ClusterUpdate {
+        replace_all: false,
+        stories: stories.into_values().collect(),
+        events: events.into_values().collect(),
+        removed_events: Vec::new(),
+        merges,
+        removed_stories: Vec::new(),
+        state: Some(state),
+    }
+}
+
+fn add_duplicates(batch: &mut Batch, clusters: &Clusters) {
+    for d in &clusters.duplicates {
+        let kind = match d.of.kind {
+            newsloom_cluster::DupKind::Exact => DuplicateKind::Exact,
+            newsloom_cluster::DupKind::Near => DuplicateKind::Near,
+        };
+        batch.near_duplicates.push(NearDuplicate {
+            article_a: d.of.of.clone(),
+            article_b: d.article.clone(),
+            kind,
+            similarity: f64::from(d.of.similarity),
+        });
+    }
+    for p in &clusters.passages {
+        let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        batch.passages.push(PassageReuse {
+            article_a: p.earlier.article.clone(),
+            block_a: n(p.earlier.block),
+            start_a: n(p.earlier.start),
+            end_a: n(p.earlier.end),
+            article_b: p.later.article.clone(),
+            block_b: n(p.later.block),
+            start_b: n(p.later.start),
+            end_b: n(p.later.end),
+            chars: n(p.chars),
+            similarity: 1.0,
+        });
+    }
+}
+
+/// Entities and which surface forms each article uses: the store's alias listing counts them.
+fn add_mentions<'a>(batch: &mut Batch, analyses: impl Iterator<Item = &'a Analysis>) {
+    let mut entities: BTreeMap<String, EntityRecord> = BTreeMap::new();
+    for analysis in analyses {
+        for entity in &analysis.entities {
+            let record = entities
+                .entry(entity.id.clone())
+                .or_insert_with(|| EntityRecord {
+                    id: entity.id.clone(),
+                    kind: entity.kind.as_str().to_string(),
+                    name: entity
+                        .id
+                        .split_once(':')
+                        .map_or(entity.id.as_str(), |(_, n)| n)
+                        .to_string(),
+                    aliases: Vec::new(),
+                });
+            for name in &entity.names {
+                if !record.aliases.contains(name) {
+                    record.aliases.push(name.clone());
+                }
+                batch.mentions.push(MentionRecord {
+                    article_id: analysis.id.clone(),
+                    entity_id: entity.id.clone(),
+                    alias: name.clone(),
+                    count: 1,
+                });
+            }
+        }
+    }
+    batch.entities = entities.into_values().collect();
+}
