@@ -217,7 +217,8 @@ pub struct EventRecord {
     pub article_ids: Vec<String>,
 }
 
-/// Two stories that turned out to be one: `from` is removed and resolves to `into`.
+/// Two stories that turned out to be one: the events of `from` move to `into`, `from` is
+/// removed and its id resolves to `into` from then on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoryMerge {
     pub from: String,
@@ -238,7 +239,8 @@ pub struct ClusterState {
 ///
 /// Order of application: `replace_all` clears every event and story; then stories are
 /// upserted, events upserted (membership replaced), `removed_events` deleted, `merges`
-/// recorded (the `from` story must have no events left), `removed_stories` deleted; then
+/// applied (chains within the update are followed: `a→b`, `b→c` merges both into `c`),
+/// `removed_stories` deleted; then
 /// derived time spans and counts are recomputed and `state` is saved.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClusterUpdate {

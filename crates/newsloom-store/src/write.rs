@@ -1,6 +1,6 @@
 //! Writes: runs, ingest batches, cluster updates. Each public write is one transaction.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use newsloom_model::{Article, Format, Source};
@@ -539,10 +539,10 @@ fn write_clusters(
             .map_err(ctx.err(format!("removing event {id}")))?;
         touched.extend(story);
     }
-    for m in &u.merges {
-        merge_story(tx, ctx, m)?;
-        touched.insert(m.into.clone());
-        touched.remove(&m.from);
+    for (from, into) in merge_targets(ctx, &u.merges)? {
+        let target = merge_story(tx, ctx, &from, &into)?;
+        touched.remove(&from);
+        touched.insert(target);
     }
     for id in &u.removed_stories {
         remove_story(tx, ctx, id)?;
@@ -608,39 +608,71 @@ fn put_event(
     Ok(())
 }
 
-fn merge_story(tx: &Connection, ctx: &Ctx, m: &StoryMerge) -> Result<()> {
-    let err = || ctx.err(format!("merging story {} into {}", m.from, m.into));
-    let target: i64 = tx
-        .prepare_cached("SELECT count(*) FROM stories WHERE id = ?1")
-        .and_then(|mut st| st.query_row([&m.into], |r| r.get(0)))
-        .map_err(err())?;
-    if target == 0 || m.from == m.into {
-        return Err(ctx.invalid(format!(
-            "story {} cannot be merged into {}: no such story",
-            m.from, m.into
-        )));
+/// Where each merged story ends up, following chains within one update (`a→b`, `b→c`
+/// means `a→c`): an online clusterer may merge a story into one it merges away later.
+fn merge_targets(ctx: &Ctx, merges: &[StoryMerge]) -> Result<Vec<(String, String)>> {
+    let next: HashMap<&str, &str> = merges
+        .iter()
+        .map(|m| (m.from.as_str(), m.into.as_str()))
+        .collect();
+    let mut out = Vec::with_capacity(merges.len());
+    for m in merges {
+        let mut target = m.into.as_str();
+        let mut hops = 0;
+        while let Some(&n) = next.get(target) {
+            target = n;
+            hops += 1;
+            if hops > merges.len() || target == m.from {
+                return Err(ctx.invalid(format!("story merges form a cycle through {}", m.from)));
+            }
+        }
+        if target == m.from {
+            return Err(ctx.invalid(format!("story {} merged into itself", m.from)));
+        }
+        out.push((m.from.clone(), target.to_string()));
     }
-    let left: i64 = tx
-        .prepare_cached("SELECT count(*) FROM events WHERE story_id = ?1")
-        .and_then(|mut st| st.query_row([&m.from], |r| r.get(0)))
-        .map_err(err())?;
-    if left > 0 {
-        return Err(ctx.invalid(format!(
-            "story {} merged into {} still has {left} events (move them in the same update)",
-            m.from, m.into
-        )));
+    Ok(out)
+}
+
+/// Moves every event of `from` into `into`, removes `from` and keeps its id resolving.
+/// `into` may itself be an id merged away in an earlier run: it is followed to its story.
+fn merge_story(tx: &Connection, ctx: &Ctx, from: &str, into: &str) -> Result<String> {
+    let err = || ctx.err(format!("merging story {from} into {into}"));
+    let exists = |id: &str| -> Result<bool> {
+        tx.prepare_cached("SELECT count(*) FROM stories WHERE id = ?1")
+            .and_then(|mut st| st.query_row([id], |r| r.get::<_, i64>(0)))
+            .map(|n| n > 0)
+            .map_err(err())
+    };
+    let mut target = into.to_string();
+    if !exists(&target)? {
+        let redirected: Option<String> = tx
+            .prepare_cached("SELECT new_id FROM story_redirects WHERE old_id = ?1")
+            .and_then(|mut st| st.query_row([&target], |r| r.get(0)).optional())
+            .map_err(err())?;
+        match redirected {
+            Some(t) if t != from && exists(&t)? => target = t,
+            _ => {
+                return Err(ctx.invalid(format!(
+                    "story {from} cannot be merged into {into}: no such story"
+                )));
+            }
+        }
     }
+    tx.prepare_cached("UPDATE events SET story_id = ?2 WHERE story_id = ?1")
+        .and_then(|mut st| st.execute(params![from, target]))
+        .map_err(err())?;
     tx.prepare_cached("DELETE FROM stories WHERE id = ?1")
-        .and_then(|mut st| st.execute([&m.from]))
+        .and_then(|mut st| st.execute([from]))
         .map_err(err())?;
-    // Earlier redirects to `from` now point to `into`.
+    // Earlier redirects to `from` now point to the target.
     tx.prepare_cached("UPDATE story_redirects SET new_id = ?2 WHERE new_id = ?1")
-        .and_then(|mut st| st.execute(params![m.from, m.into]))
+        .and_then(|mut st| st.execute(params![from, target]))
         .map_err(err())?;
     tx.prepare_cached("INSERT OR REPLACE INTO story_redirects (old_id, new_id) VALUES (?1, ?2)")
-        .and_then(|mut st| st.execute(params![m.from, m.into]))
+        .and_then(|mut st| st.execute(params![from, target]))
         .map_err(err())?;
-    Ok(())
+    Ok(target)
 }
 
 fn remove_story(tx: &Connection, ctx: &Ctx, id: &str) -> Result<()> {

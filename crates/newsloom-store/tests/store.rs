@@ -314,26 +314,62 @@ fn articles_join_existing_stories_and_merges_redirect() {
     };
     let err = store.put_clusters(&bad).unwrap_err();
     assert!(err.to_string().contains("s404"), "{err}");
-    // Merging a story that still has events is refused.
-    let bad = ClusterUpdate {
+    assert_eq!(
+        store.story("s0").unwrap().unwrap().article_count,
+        13,
+        "{err}"
+    );
+    // A merge moves the remaining events along, and chains within one update resolve:
+    // s2 -> s0 and s0 -> s9 put everything in s9; old ids s0, s1, s2 all lead there.
+    ingest(&mut store, 24..26, 0);
+    let chain = ClusterUpdate {
         stories: vec![StoryRecord {
             id: "s9".into(),
-            title: "新".into(),
+            title: "合并".into(),
             title_article_id: None,
         }],
-        merges: vec![StoryMerge {
-            from: "s0".into(),
-            into: "s9".into(),
-        }],
+        merges: vec![
+            StoryMerge {
+                from: "s2".into(),
+                into: "s0".into(),
+            },
+            StoryMerge {
+                from: "s0".into(),
+                into: "s9".into(),
+            },
+        ],
         ..Default::default()
     };
-    let err = store.put_clusters(&bad).unwrap_err();
-    assert!(err.to_string().contains("still has 4 events"), "{err}");
-    assert_eq!(store.story("s0").unwrap().unwrap().article_count, 13);
-    assert!(
-        store.story("s9").unwrap().is_none(),
-        "the refused update left nothing"
-    );
+    store.put_clusters(&chain).unwrap();
+    for old in ["s0", "s1", "s2", "s9"] {
+        let s = store.story(old).unwrap().unwrap();
+        assert_eq!((s.id.as_str(), s.article_count), ("s9", 15), "via {old}");
+    }
+    assert_eq!(store.counts().unwrap().stories, 1);
+    assert_eq!(store.memberships(&id_of(24)).unwrap()[0].story_id, "s9");
+    // A cycle is refused and leaves everything as it was.
+    let cycle = ClusterUpdate {
+        stories: vec![StoryRecord {
+            id: "s8".into(),
+            title: "x".into(),
+            title_article_id: None,
+        }],
+        merges: vec![
+            StoryMerge {
+                from: "s9".into(),
+                into: "s8".into(),
+            },
+            StoryMerge {
+                from: "s8".into(),
+                into: "s9".into(),
+            },
+        ],
+        ..Default::default()
+    };
+    let err = store.put_clusters(&cycle).unwrap_err();
+    assert!(err.to_string().contains("cycle"), "{err}");
+    assert!(store.story("s8").unwrap().is_none());
+    assert_eq!(store.story("s9").unwrap().unwrap().article_count, 15);
 }
 
 #[test]
