@@ -70,7 +70,19 @@ pub(crate) fn check_header(path: &Path) -> Result<()> {
         |i: usize| u32::from_be_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
     let pages = u64::from(be32(28));
     let counter_valid = be32(24) == be32(92);
-    if pages > 0 && counter_valid && !wal_has_content(path) && len < pages * page_size {
+    let pending_journal = wal_has_content(path);
+    // The schema version (user_version, offset 60): refuse a newer file before even
+    // creating the lock file beside it. With a pending WAL the header may be stale; the
+    // version is checked again through SQLite after opening.
+    let version = be32(60);
+    if !pending_journal && version > crate::SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            path: path.to_path_buf(),
+            found: version,
+            supported: crate::SCHEMA_VERSION,
+        });
+    }
+    if pages > 0 && counter_valid && !pending_journal && len < pages * page_size {
         return Err(corrupt(
             path,
             format!(

@@ -171,6 +171,9 @@ fn a_newer_schema_is_refused_untouched() {
 fn a_newer_schema_in_wal_mode_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = populated(dir.path(), 10);
+    // populated() opened the store, so its lock file exists; remove it to see whether
+    // the refusal creates one.
+    std::fs::remove_file(lock_path(&path)).unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.pragma_update(None, "user_version", SCHEMA_VERSION + 7)
         .unwrap();
