@@ -186,6 +186,10 @@ fn a_newer_schema_in_wal_mode_is_refused_untouched() {
         !path.with_file_name("newsloom.db-wal").exists(),
         "no WAL left behind"
     );
+    assert!(
+        !lock_path(&path).exists(),
+        "no lock file created for a refused file"
+    );
 }
 
 #[test]
