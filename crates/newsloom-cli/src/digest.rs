@@ -32,6 +32,9 @@ pub struct DigestArgs {
     /// Worker threads (default: one per core).
     #[arg(short, long, default_value_t = 0)]
     pub jobs: usize,
+    /// Documents written per transaction (smaller: less work redone after a crash).
+    #[arg(long, default_value_t = 256)]
+    pub batch_documents: usize,
 }
 
 #[derive(Args)]

@@ -1,0 +1,176 @@
+//! The store after digests: one story for the seeds, nothing done twice, late arrivals join,
+//! changed documents become revisions, overlapping inputs never duplicate.
+
+use newsloom_digest::{DigestOptions, DigestReport, digest};
+use newsloom_store::{Store, StoryFilter};
+use newsloom_text::TextLayer;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn text() -> &'static TextLayer {
+    static TEXT: OnceLock<TextLayer> = OnceLock::new();
+    TEXT.get_or_init(TextLayer::default)
+}
+
+fn seeds_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seeds")
+}
+
+fn copy_seeds(to: &Path, which: &[&str]) {
+    for entry in std::fs::read_dir(seeds_dir())
+        .unwrap()
+        .filter_map(Result::ok)
+    {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if which.iter().any(|w| name.starts_with(w)) {
+            std::fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
+fn run(store: &mut Store, roots: &[PathBuf]) -> DigestReport {
+    digest(
+        store,
+        text(),
+        roots,
+        &DigestOptions {
+            batch_documents: 2,
+            ..DigestOptions::default()
+        },
+        &|_| {},
+    )
+    .unwrap()
+}
+
+/// Everything a user can see: story → event → sorted article ids, plus the article count.
+type Shape = (u64, BTreeMap<String, BTreeMap<String, Vec<String>>>);
+
+fn shape(store: &Store) -> Shape {
+    let mut stories = BTreeMap::new();
+    for s in store.stories(&StoryFilter::default()).unwrap() {
+        let detail = store.story(&s.id).unwrap().unwrap();
+        let events = detail
+            .events
+            .iter()
+            .map(|e| {
+                let mut ids: Vec<String> = e.articles.iter().map(|a| a.id.clone()).collect();
+                ids.sort();
+                (e.id.clone(), ids)
+            })
+            .collect();
+        stories.insert(s.id, events);
+    }
+    (store.counts().unwrap().articles, stories)
+}
+
+#[test]
+fn seeds_make_one_story_of_five_articles_from_four_outlets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("n.db")).unwrap();
+    let report = run(&mut store, &[seeds_dir()]);
+    assert_eq!(
+        (report.parsed, report.new_articles, report.clustered),
+        (5, 5, 5)
+    );
+    let stories = store.stories(&StoryFilter::default()).unwrap();
+    assert_eq!(stories.len(), 1, "{stories:#?}");
+    assert_eq!(stories[0].article_count, 5);
+    let mut outlets: Vec<&str> = stories[0].outlets.iter().map(|o| o.id.as_str()).collect();
+    outlets.sort();
+    assert_eq!(outlets, vec!["cna", "ntdtv", "secretchina", "voa"]);
+}
+
+#[test]
+fn a_second_digest_changes_nothing_and_parses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("n.db")).unwrap();
+    run(&mut store, &[seeds_dir()]);
+    let before = shape(&store);
+    let again = run(&mut store, &[seeds_dir()]);
+    assert_eq!(
+        (
+            again.parsed,
+            again.unchanged,
+            again.new_articles,
+            again.clustered
+        ),
+        (0, 5, 0, 0)
+    );
+    assert_eq!(shape(&store), before);
+}
+
+#[test]
+fn a_late_article_joins_the_existing_story_and_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    copy_seeds(&input, &["000", "001", "002", "003"]);
+    let mut store = Store::open(dir.path().join("n.db")).unwrap();
+    run(&mut store, std::slice::from_ref(&input));
+    let before = shape(&store);
+    copy_seeds(&input, &["004"]);
+    let report = run(&mut store, std::slice::from_ref(&input));
+    assert_eq!(
+        (report.parsed, report.unchanged, report.new_articles),
+        (1, 4, 1)
+    );
+    let after = shape(&store);
+    assert_eq!(after.1.len(), before.1.len(), "no new story");
+    // Seed 004 (CNA, 22 February) sits in the event of seeds 000 and 002.
+    let id_of = |prefix: &str| {
+        let path = std::fs::read_dir(&input)
+            .unwrap()
+            .filter_map(Result::ok)
+            .find(|e| e.file_name().to_string_lossy().starts_with(prefix))
+            .unwrap()
+            .path();
+        newsloom_ingest::read_file(&path).articles.remove(0).id
+    };
+    let (cna, voa) = (id_of("004"), id_of("002"));
+    let event_of = |id: &str| {
+        after
+            .1
+            .values()
+            .flat_map(|evs| evs.iter())
+            .find(|(_, ids)| ids.contains(&id.to_string()))
+            .map(|(e, _)| e.clone())
+    };
+    assert!(event_of(&cna).is_some());
+    assert_eq!(event_of(&cna), event_of(&voa));
+}
+
+#[test]
+fn a_changed_document_is_a_new_revision_and_overlapping_inputs_never_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let nested = input.join("nested");
+    std::fs::create_dir_all(&nested).unwrap();
+    copy_seeds(&input, &["000", "001", "003"]);
+    copy_seeds(&nested, &["002"]);
+    let mut store = Store::open(dir.path().join("n.db")).unwrap();
+    run(&mut store, std::slice::from_ref(&input));
+    // The same files again through an overlapping root: nothing new.
+    let overlap = run(&mut store, &[nested.clone(), input.clone()]);
+    assert_eq!((overlap.parsed, overlap.new_articles), (0, 0));
+    assert_eq!(store.counts().unwrap().articles, 4);
+    // Edit seed 002's text: same URL, so the same article id, as a new revision.
+    let voa = std::fs::read_dir(&nested)
+        .unwrap()
+        .filter_map(Result::ok)
+        .next()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&voa)
+        .unwrap()
+        .replace("北京虽然经常呼吁", "北京虽然一再呼吁");
+    std::fs::write(&voa, text).unwrap();
+    let edit = run(&mut store, std::slice::from_ref(&input));
+    assert_eq!(
+        (edit.parsed, edit.new_articles, edit.revised_articles),
+        (1, 0, 1)
+    );
+    assert_eq!(store.counts().unwrap().articles, 4);
+    let id = newsloom_ingest::read_file(&voa).articles.remove(0).id;
+    assert_eq!(store.article_revisions(&id).unwrap().len(), 2);
+}
