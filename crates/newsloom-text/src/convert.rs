@@ -19,6 +19,12 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 const CJK_COMPATIBILITY: &str = include_str!("../data/opencc/CJK_Compatibility_Ideographs.txt");
+const TW_VARIANTS_REV: &str = include_str!("../data/opencc/TWVariantsRev.txt");
+const TW_VARIANTS_REV_PHRASES: &str = include_str!("../data/opencc/TWVariantsRevPhrases.txt");
+const HK_VARIANTS_REV: &str = include_str!("../data/opencc/HKVariantsRev.txt");
+const HK_VARIANTS_REV_PHRASES: &str = include_str!("../data/opencc/HKVariantsRevPhrases.txt");
+/// The Taiwan phrases (OpenCC TWPhrasesRev) kept by measurement, see `data/regional_phrases.tsv`.
+const REGIONAL_PHRASES: &str = include_str!("../data/regional_phrases.tsv");
 const TS_PHRASES: &str = include_str!("../data/opencc/TSPhrases.txt");
 const TS_CHARACTERS_EXT: &str = include_str!("../data/opencc/TSCharactersExt.txt");
 const TS_CHARACTERS: &str = include_str!("../data/opencc/TSCharacters.txt");
@@ -30,7 +36,7 @@ const CODE_MASK: u32 = 0x1F_FFFF;
 /// Replacement code meaning "look the value up in `char_strings`".
 const STRING_VALUE: u32 = 0x1F_FFFF;
 
-struct T2s {
+struct Tables {
     /// Table entries for the Basic Multilingual Plane, indexed by code point (see `lookup`).
     bmp: Vec<u32>,
     /// CJK compatibility ideographs → their unified character (OpenCC's normalization step).
@@ -52,7 +58,7 @@ fn entries(text: &str) -> impl Iterator<Item = (&str, &str)> {
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| {
             let (k, v) = l.split_once('\t')?;
-            let v = v.split(' ').next()?.trim();
+            let v = v.split([' ', '\t']).next()?.trim();
             (!k.is_empty() && !v.is_empty()).then_some((k, v))
         })
 }
@@ -65,9 +71,11 @@ fn single(s: &str) -> Option<char> {
     }
 }
 
-impl T2s {
-    fn build() -> Self {
-        let mut t = T2s {
+impl Tables {
+    /// Builds a maximum-forward-match converter: `phrases` tables (longest match wins), then
+    /// `chars` tables (a later table wins for a character both have), after `normalize`.
+    fn from_sources(normalize: &[&str], phrases: &[&str], chars: &[&str]) -> Self {
+        let mut t = Tables {
             bmp: Vec::new(),
             normalize: HashMap::new(),
             chars: HashMap::new(),
@@ -76,18 +84,13 @@ impl T2s {
             phrase_starts: HashSet::new(),
             max_phrase: 0,
         };
-        for (k, v) in entries(CJK_COMPATIBILITY) {
+        for (k, v) in normalize.iter().flat_map(|src| entries(src)) {
             if let (Some(a), Some(b)) = (single(k), single(v)) {
                 t.normalize.insert(a, b);
             }
         }
-        // The group's order is phrases, then TSCharactersExt, then TSCharacters: inserting
-        // the extension table last lets it win for the characters both have.
-        for (k, v) in entries(TS_CHARACTERS).chain(entries(TS_CHARACTERS_EXT)) {
-            let mut kc = k.chars();
-            let (Some(c), None) = (kc.next(), kc.next()) else {
-                continue;
-            };
+        for (k, v) in chars.iter().flat_map(|src| entries(src)) {
+            let Some(c) = single(k) else { continue };
             let mut vc = v.chars();
             match (vc.next(), vc.next()) {
                 (Some(s), None) => {
@@ -100,7 +103,7 @@ impl T2s {
                 }
             }
         }
-        for (k, v) in entries(TS_PHRASES) {
+        for (k, v) in phrases.iter().flat_map(|src| entries(src)) {
             let len = k.chars().count();
             if let Some(first) = k.chars().next() {
                 t.phrase_starts.insert(first);
@@ -225,19 +228,92 @@ impl T2s {
     }
 }
 
-static T2S: OnceLock<T2s> = OnceLock::new();
+static T2S: OnceLock<Tables> = OnceLock::new();
+static REGIONAL: OnceLock<Tables> = OnceLock::new();
+
+fn t2s_tables() -> &'static Tables {
+    // OpenCC 1.4 t2s: normalization, then the group TSPhrases, TSCharactersExt, TSCharacters.
+    T2S.get_or_init(|| {
+        Tables::from_sources(
+            &[CJK_COMPATIBILITY],
+            &[TS_PHRASES],
+            &[TS_CHARACTERS, TS_CHARACTERS_EXT],
+        )
+    })
+}
+
+fn regional_tables() -> &'static Tables {
+    // OpenCC's tw2s/hk2s first stages (Taiwan and Hong Kong variant characters → OpenCC
+    // standard, with their protecting phrases), plus the measured Taiwan phrases.
+    REGIONAL.get_or_init(|| {
+        Tables::from_sources(
+            &[],
+            &[
+                TW_VARIANTS_REV_PHRASES,
+                HK_VARIANTS_REV_PHRASES,
+                REGIONAL_PHRASES,
+            ],
+            &[HK_VARIANTS_REV, TW_VARIANTS_REV],
+        )
+    })
+}
 
 /// Converts traditional script to simplified (OpenCC `t2s`). Simplified text passes unchanged.
 pub fn t2s(text: &str) -> String {
     if text.is_ascii() {
         return text.to_string();
     }
-    T2S.get_or_init(T2s::build).convert(text)
+    t2s_tables().convert(text)
+}
+
+/// Share of Han characters that t2s changes above which a text counts as traditional script.
+const TRADITIONAL_SHARE: f64 = 0.15;
+
+/// True when a text is written in traditional script: enough of its characters are ones t2s
+/// converts. Simplified text quoting one traditional name stays simplified.
+pub(crate) fn is_traditional(text: &str) -> bool {
+    let tables = t2s_tables();
+    let (mut han, mut changed) = (0usize, 0usize);
+    for c in text.chars() {
+        if c.is_ascii() {
+            continue;
+        }
+        if crate::fold::is_han(c) {
+            han += 1;
+            if tables.lookup(c) & CODE_MASK != 0 {
+                changed += 1;
+            }
+        }
+    }
+    han > 0 && changed as f64 >= TRADITIONAL_SHARE * han as f64
+}
+
+/// The matching conversion: traditional text first loses its Taiwan / Hong Kong variant
+/// characters and measured Taiwan phrasings (`著`→`着`, `衞`→`衛`, `透過`→`通過`), then t2s.
+/// The regional stage only runs on traditional text: its tables map characters that simplified
+/// text uses differently (`么`).
+pub(crate) fn to_simplified(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    if is_traditional(text) {
+        t2s(&regional_tables().convert(text))
+    } else {
+        t2s(text)
+    }
 }
 
 /// The key a name is compared by: width-folded and simplified, nothing else.
 pub(crate) fn name_key(name: &str) -> String {
     t2s(&crate::fold::fold(name))
+}
+
+/// Every OpenCC Taiwan phrase (TWPhrasesRev) as `(traditional key, traditional value)`, for
+/// the measurement that selects `data/regional_phrases.tsv`.
+pub fn opencc_taiwan_phrases() -> Vec<(String, String)> {
+    entries(include_str!("../data/opencc/TWPhrasesRev.txt"))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ use jieba_rs::Jieba;
 use serde::Serialize;
 
 pub use aliases::{AliasGroup, AliasTable, AliasVariant, CuratedEntry, EntityKind};
-pub use convert::t2s;
+pub use convert::{opencc_taiwan_phrases, t2s};
 pub use dates::{DateMention, dates_in, local_offset};
 pub use entities::Entity;
 pub use mining::{
@@ -154,7 +154,7 @@ impl TextLayer {
     /// changed; this is a separate string for comparing.
     pub fn matching_form(&self, text: &str) -> String {
         let folded = fold::fold(text);
-        let simplified = convert::t2s(&folded);
+        let simplified = convert::to_simplified(&folded);
         let numbered = numerals::convert_numerals(&simplified);
         self.canonicalize_names(&numbered)
     }
@@ -273,6 +273,25 @@ mod tests {
             "“2019年1月21日”"
         );
         assert_eq!(l.matching_form("三十余万人　ＡＢＣ"), "30余万人ABC");
+    }
+
+    #[test]
+    fn regional_stage_only_on_traditional_text() {
+        let l = TextLayer::default();
+        assert_eq!(
+            l.matching_form("台灣資訊安全隨著網路發展"),
+            "台湾信息安全随着网络发展"
+        );
+        assert_eq!(l.matching_form("什么信息"), "什么信息");
+        // A simplified sentence quoting one traditional word keeps simplified rules.
+        assert_eq!(
+            l.matching_form("他在莫斯科对记者说，双方讨论了很多问题，包括什么是「資訊」"),
+            "他在莫斯科对记者说,双方讨论了很多问题,包括什么是“资讯”"
+        );
+        assert_eq!(
+            l.matching_form("香港著名的衞生部門與醫院發言人說"),
+            "香港著名的卫生部门与医院发言人说"
+        );
     }
 
     #[test]

@@ -153,6 +153,7 @@ impl AliasMiner {
 
     /// Observes one text; returns the number of links found in it.
     pub fn observe_text(&mut self, text: &str) -> usize {
+        self.mined.version = self.mined.version.max(1);
         self.mined.observed += 1;
         let links = extract_links(text);
         for link in &links {

@@ -200,33 +200,39 @@ fn is_counter(c: char) -> bool {
 }
 
 /// Rewrites numerals in `text` (already folded and converted to simplified script).
+/// Unchanged text is copied in slices; only numeral runs are looked at character by character.
 pub(crate) fn convert_numerals(text: &str) -> String {
-    // Fast path: most text has no numeral characters at all.
-    if !text.chars().any(is_numeral_char) {
-        return text.to_string();
-    }
-    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut copied = 0usize; // bytes of `text` already in `out`
+    let mut prev: Option<char> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
         if !is_numeral_char(c) {
-            out.push(c);
-            i += 1;
+            prev = Some(c);
             continue;
         }
-        let start = i;
-        while i < chars.len() && is_numeral_char(chars[i]) {
-            i += 1;
+        let mut run = vec![c];
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = iter.peek() {
+            if !is_numeral_char(d) {
+                break;
+            }
+            run.push(d);
+            end = j + d.len_utf8();
+            iter.next();
         }
-        let run = &chars[start..i];
-        let next = chars.get(i).copied();
-        let prev = start.checked_sub(1).and_then(|p| chars.get(p)).copied();
-        match rewrite_run(run, prev, next) {
-            Some(s) => out.push_str(&s),
-            None => out.extend(run.iter()),
+        let next = iter.peek().map(|&(_, d)| d);
+        if let Some(rendered) = rewrite_run(&run, prev, next) {
+            out.push_str(text.get(copied..i).unwrap_or_default());
+            out.push_str(&rendered);
+            copied = end;
+            // What follows sees the rewritten digits (一月一日 → 1月1日: 日 follows 月).
+            prev = rendered.chars().next_back();
+        } else {
+            prev = run.last().copied();
         }
     }
+    out.push_str(text.get(copied..).unwrap_or_default());
     out
 }
 
