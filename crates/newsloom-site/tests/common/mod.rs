@@ -1,0 +1,144 @@
+//! Test support: stores built with `newsloom digest`'s library, and HTML checks.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use newsloom_store::Store;
+use newsloom_text::TextLayer;
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Digests `roots` into a new store at `db`.
+pub fn digest_into(db: &Path, roots: &[PathBuf], layer: &TextLayer) {
+    let mut store = Store::open(db).unwrap_or_else(|e| panic!("{}: {e}", db.display()));
+    let options = newsloom_digest::DigestOptions {
+        jobs: 2,
+        ..Default::default()
+    };
+    newsloom_digest::digest(&mut store, layer, roots, &options, &|_| {})
+        .unwrap_or_else(|e| panic!("digest: {e}"));
+}
+
+/// A store of the five seeds (one story).
+pub fn seed_store(dir: &Path, layer: &TextLayer) -> PathBuf {
+    let db = dir.join("seeds.db");
+    digest_into(&db, &[repo_root().join("examples/seeds")], layer);
+    db
+}
+
+/// Every file under `dir` with extension `ext`.
+pub fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == ext) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Visible text of an HTML document (text nodes of the body, no attributes).
+pub fn visible_text(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let body = scraper::Selector::parse("body").expect("selector");
+    doc.select(&body)
+        .flat_map(|b| b.text())
+        .collect::<Vec<_>>()
+        .concat()
+}
+
+/// The seed articles as read by newsloom-ingest.
+pub fn seed_articles() -> Vec<newsloom_model::Article> {
+    let dir = repo_root().join("examples/seeds");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .flat_map(|p| newsloom_ingest::read_file(p).articles)
+        .collect()
+}
+
+/// A store holding `articles` as ONE story: events, duplicates and passages from the
+/// clusterer, but the story grouping fixed, so page tests do not depend on how the
+/// clusterer groups stories.
+pub fn one_story_store(db: &Path, articles: &[newsloom_model::Article], layer: &TextLayer) {
+    use newsloom_store::{
+        Batch, ClusterUpdate, DuplicateKind, EventRecord, NearDuplicate, PassageReuse, StoryRecord,
+    };
+    let clusters =
+        newsloom_cluster::cluster_articles(layer, articles, &newsloom_cluster::Config::default());
+    let story = "story-one".to_string();
+    let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    let batch = Batch {
+        articles: articles.to_vec(),
+        near_duplicates: clusters
+            .duplicates
+            .iter()
+            .map(|d| NearDuplicate {
+                article_a: d.of.of.clone(),
+                article_b: d.article.clone(),
+                kind: match d.of.kind {
+                    newsloom_cluster::DupKind::Exact => DuplicateKind::Exact,
+                    _ => DuplicateKind::Near,
+                },
+                similarity: f64::from(d.of.similarity),
+            })
+            .collect(),
+        passages: clusters
+            .passages
+            .iter()
+            .map(|p| PassageReuse {
+                article_a: p.earlier.article.clone(),
+                block_a: n(p.earlier.block),
+                start_a: n(p.earlier.start),
+                end_a: n(p.earlier.end),
+                article_b: p.later.article.clone(),
+                block_b: n(p.later.block),
+                start_b: n(p.later.start),
+                end_b: n(p.later.end),
+                chars: n(p.chars),
+                similarity: 1.0,
+            })
+            .collect(),
+        clusters: Some(ClusterUpdate {
+            replace_all: true,
+            stories: vec![StoryRecord {
+                id: story.clone(),
+                title: articles
+                    .first()
+                    .map(|a| a.title.clone())
+                    .unwrap_or_default(),
+                title_article_id: None,
+            }],
+            events: clusters
+                .events
+                .iter()
+                .map(|e| EventRecord {
+                    id: e.id.clone(),
+                    story_id: story.clone(),
+                    title: e.title.clone(),
+                    title_article_id: e.articles.first().cloned(),
+                    article_ids: e.articles.clone(),
+                })
+                .collect(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let mut store = Store::open(db).unwrap_or_else(|e| panic!("{}: {e}", db.display()));
+    store
+        .put_batch(&batch)
+        .unwrap_or_else(|e| panic!("put_batch: {e}"));
+}
