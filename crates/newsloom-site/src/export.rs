@@ -133,9 +133,15 @@ fn jsonl(
     })
 }
 
-/// A YAML scalar: JSON strings are valid YAML double-quoted scalars.
+/// A YAML scalar: JSON strings are valid YAML double-quoted scalars. `<`, `>` and `&` are
+/// written as `\u` escapes: the value reads back unchanged, but a site generator that pastes
+/// front matter into a template unescaped gets no markup from it.
 fn yaml(s: &str) -> String {
-    Value::from(s).to_string()
+    Value::from(s)
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 fn yaml_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
@@ -336,5 +342,6 @@ mod tests {
         assert_eq!(md("# not a heading"), "\\# not a heading");
         assert_eq!(md("[a](javascript:b)"), "\\[a\\](javascript:b)");
         assert_eq!(md_url("javascript:alert(1)"), None);
+        assert_eq!(yaml("a<b>&\"c"), "\"a\\u003cb\\u003e\\u0026\\\"c\"");
     }
 }
