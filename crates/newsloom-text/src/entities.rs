@@ -96,12 +96,17 @@ const NOT_NAMES: &[&str] = &[
 /// True when the token ending at char `end` is the given-name part of a full name
 /// (`弗拉迪米尔·普京`, `德米特罗·库列巴`): the surname after the dot is the entity.
 fn is_given_name(simplified: &str, end: usize) -> bool {
-    let rest: Vec<char> = simplified.chars().skip(end).take(2).collect();
-    match rest.as_slice() {
-        ['·', ..] => true,
-        [c, '·'] => is_han(*c),
-        _ => false,
+    // The dot may follow directly or after the rest of a given name jieba split off
+    // (纳伦|德拉·莫迪).
+    let mut rest = simplified.chars().skip(end);
+    for _ in 0..=4 {
+        match rest.next() {
+            Some('·') => return true,
+            Some(c) if is_han(c) => continue,
+            _ => return false,
+        }
     }
+    false
 }
 
 /// Words jieba tags as places or organizations that are relations between them
@@ -110,7 +115,13 @@ fn is_not_entity(word: &str) -> bool {
     const ABBREVIATIONS: &str = "中俄美日韩朝英法德台港澳欧印越菲泰乌以巴伊";
     let chars: Vec<char> = word.chars().collect();
     let pair = chars.len() == 2 && chars.iter().all(|&c| ABBREVIATIONS.contains(c));
-    pair || word.ends_with("关系") || matches!(word, "两国" | "双方" | "两岸" | "各国" | "国际")
+    pair || word.ends_with("关系")
+        || word.ends_with("各国")
+        || matches!(
+            word,
+            "两国" | "双方" | "两岸" | "各国" | "国际" | "外国" | "国内" | "国外" | "海外" | "全球"
+                | "世界" | "地区" | "本地" | "当地" | "中外" | "中断" | "境内" | "境外" | "全国"
+        )
 }
 
 /// A sentence seen three ways: the original characters, a one-to-one width fold of them, and
