@@ -24,7 +24,13 @@ fn evil(i: usize) -> &'static str {
 }
 
 fn article(n: usize) -> Article {
-    let text = |k: usize| format!("王毅在莫斯科会见普京，双方讨论乌克兰问题{}。{}第{k}段。", evil(n + k), evil(n + k + 1));
+    let text = |k: usize| {
+        format!(
+            "王毅在莫斯科会见普京，双方讨论乌克兰问题{}。{}第{k}段。",
+            evil(n + k),
+            evil(n + k + 1)
+        )
+    };
     Article {
         id: format!("aevil{n}"),
         source: Source {
@@ -107,15 +113,24 @@ fn assert_inert(name: &str, html: &str) {
             _ => {}
         }
         for (attr, value) in v.attrs() {
-            assert!(!attr.starts_with("on"), "{name}: event handler {attr}={value}");
+            assert!(
+                !attr.starts_with("on"),
+                "{name}: event handler {attr}={value}"
+            );
             assert!(attr != "style", "{name}: style attribute");
             let lower = value.trim().to_ascii_lowercase();
-            if matches!(attr, "href" | "src" | "action" | "formaction" | "srcset" | "poster") {
+            if matches!(
+                attr,
+                "href" | "src" | "action" | "formaction" | "srcset" | "poster"
+            ) {
                 assert!(
                     !lower.starts_with("javascript:") && !lower.starts_with("data:"),
                     "{name}: {attr}={value}"
                 );
-                assert!(!value.contains('"') && !value.contains('<'), "{name}: {attr}={value}");
+                assert!(
+                    !value.contains('"') && !value.contains('<'),
+                    "{name}: {attr}={value}"
+                );
             }
         }
     }
@@ -150,7 +165,11 @@ fn hostile_articles_yield_an_inert_site() {
 
     for f in common::files(&out.join("feeds"), "atom") {
         let xml = std::fs::read_to_string(&f).expect("feed");
-        assert!(!xml.contains("<script") && !xml.contains("<iframe"), "{}", f.display());
+        assert!(
+            !xml.contains("<script") && !xml.contains("<iframe"),
+            "{}",
+            f.display()
+        );
         assert!(!xml.contains("href=\"javascript:"), "{}", f.display());
         feed_rs::parser::parse(xml.as_bytes()).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
     }

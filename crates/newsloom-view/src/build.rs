@@ -568,6 +568,8 @@ fn timeline(
             .map(|p| p.with_timezone(&local_offset(Some(p))).date_naive());
         let skip = title_sentences(d.article);
         for (si, s) in analysis.sentences.iter().enumerate().skip(skip) {
+            // `星期三（2月22日）` names one day twice: one mention per sentence and day.
+            let mut days: HashSet<String> = HashSet::new();
             let tail = without_dateline(&s.text);
             let has_dateline = tail.len() < s.text.trim_start().len();
             let tail_dated = has_dateline && !dates_in(tail, reference).is_empty();
@@ -582,7 +584,8 @@ fn timeline(
                     continue;
                 }
                 let text = tail.to_string();
-                if content_chars(&text).len() < MIN_STATEMENT_CHARS {
+                if content_chars(&text).len() < MIN_STATEMENT_CHARS || !days.insert(m.date.clone())
+                {
                     continue;
                 }
                 by_date.entry(m.date.clone()).or_default().push(Mention {

@@ -249,6 +249,14 @@ fn timeline_in_order() {
     let dates: Vec<&str> = view.timeline.iter().map(|e| e.date.as_str()).collect();
     assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
     assert!(view.timeline.iter().any(|e| e.kind == TimelineKind::Event));
+    // One entry per happening: no sentence is listed twice for the same day.
+    let mut seen = std::collections::HashSet::new();
+    for e in &view.timeline {
+        assert!(
+            seen.insert((e.date.clone(), e.text.clone())),
+            "twice: {e:?}"
+        );
+    }
 }
 
 #[test]
