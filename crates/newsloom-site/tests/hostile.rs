@@ -39,7 +39,7 @@ fn article(n: usize) -> Article {
         },
         outlet: format!("坏媒体{}", evil(n)),
         outlet_id: format!("evil{n}"),
-        url: Some(if n % 2 == 0 {
+        url: Some(if n.is_multiple_of(2) {
             "javascript:alert(5)".to_string()
         } else {
             format!("https://example.com/a{n}\"><script>alert(6)</script>")
