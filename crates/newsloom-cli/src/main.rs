@@ -4,6 +4,7 @@ mod cluster;
 mod digest;
 mod ingest;
 mod report;
+mod site;
 mod text;
 
 use clap::{Parser, Subcommand};
@@ -50,6 +51,10 @@ enum Command {
     Aliases(text::AliasesArgs),
     /// Find near-duplicates, reused passages, events and stories among articles; write them as JSON.
     Cluster(cluster::ClusterArgs),
+    /// Write a static site of the stored stories: index, story pages with the cross-source view, article pages, Atom feeds.
+    Site(site::SiteArgs),
+    /// Export the stored articles and stories as JSON Lines or markdown.
+    Export(site::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +69,8 @@ fn main() -> ExitCode {
         Command::Analyze(args) => text::run_analyze(args, cli.quiet),
         Command::Aliases(args) => text::run_aliases(args, cli.quiet),
         Command::Cluster(args) => cluster::run_cluster(args, cli.quiet),
+        Command::Site(args) => site::run_site(args, cli.quiet),
+        Command::Export(args) => site::run_export(args, cli.quiet),
     };
     match result {
         Ok(code) => code,
