@@ -105,8 +105,14 @@ pub fn digest(
     };
     store.begin_run(&info)?;
     let mut report = DigestReport::default();
-    let result = ingest_phase(store, &roots, options, progress, &mut report)
-        .and_then(|()| cluster_phase(store, text, options, &mut report));
+    let started = std::time::Instant::now();
+    let result = ingest_phase(store, &roots, options, progress, &mut report).and_then(|()| {
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "ingest phase done");
+        let clustering = std::time::Instant::now();
+        let done = cluster_phase(store, text, options, &mut report);
+        tracing::info!(seconds = clustering.elapsed().as_secs_f64(), "cluster phase done");
+        done
+    });
     let counts = RunCounts {
         read: report.summary.documents as u64,
         skipped: report.summary.skipped_total() as u64,
@@ -117,6 +123,8 @@ pub fn digest(
     match result {
         Ok(()) => {
             report.run = Some(store.finish_run(&counts)?);
+            // Fold the write-ahead log into the database so the file is complete on its own.
+            store.checkpoint()?;
             Ok(report)
         }
         Err(e) => {
@@ -306,6 +314,7 @@ fn cluster_phase(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .build()?;
+    let started = std::time::Instant::now();
     let analyzed: Vec<(Analysis, ArticleFeatures)> = pool.install(|| {
         pending
             .par_iter()
@@ -316,6 +325,8 @@ fn cluster_phase(
             })
             .collect()
     });
+    tracing::info!(articles = pending.len(), seconds = started.elapsed().as_secs_f64(), "analyzed");
+    let started = std::time::Instant::now();
     let mut merges = Vec::new();
     for (_, features) in &analyzed {
         let assignment: Assignment = clusterer.add(features);
@@ -325,6 +336,7 @@ fn cluster_phase(
         }));
     }
     report.clustered = pending.len();
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "clustered");
     let finished = clusterer.take_finished();
     let live = clusterer.snapshot();
     let state = save_state(&clusterer)?;
@@ -334,7 +346,9 @@ fn cluster_phase(
     };
     add_duplicates(&mut batch, &finished);
     add_mentions(&mut batch, analyzed.iter().map(|(a, _)| a));
+    let started = std::time::Instant::now();
     store.put_batch(&batch)?;
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "clusters stored");
     Ok(())
 }
 

@@ -51,21 +51,24 @@ pub fn read(bytes: &[u8], path: &str, mut outcome: Outcome) -> Outcome {
         Some(c) if outlet::by_url(&c).is_some() => (Some(c), None),
         other => (None, other),
     };
-    outcome.push_draft(Draft {
-        path: path.to_string(),
-        format: Some(Format::Html),
-        title,
-        url,
-        mirror_url,
-        published: page.published.zip(page.published_precision),
-        outlet_hint: page.site_name,
-        authors: page.authors,
-        editors: page.editors,
-        body: page.body,
-        images: page.images,
-        related: page.related,
-        language: Some(page.language),
-        ..Draft::default()
-    });
+    outcome.push_draft_allowing_headline_only(
+        Draft {
+            path: path.to_string(),
+            format: Some(Format::Html),
+            title,
+            url,
+            mirror_url,
+            published: page.published.zip(page.published_precision),
+            outlet_hint: page.site_name,
+            authors: page.authors,
+            editors: page.editors,
+            body: page.body,
+            images: page.images,
+            related: page.related,
+            language: Some(page.language),
+            ..Draft::default()
+        },
+        true,
+    );
     outcome
 }

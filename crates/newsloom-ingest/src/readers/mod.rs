@@ -123,9 +123,16 @@ impl Outcome {
 
     /// Turns a draft into an article; one with no body text is an error, not an article.
     pub(crate) fn push_draft(&mut self, draft: Draft) {
+        self.push_draft_allowing_headline_only(draft, false);
+    }
+
+    /// Like [`Outcome::push_draft`]; with `headline_only`, an article with a title and no
+    /// text is kept. Outlet pages that publish only a headline (flash news) are complete
+    /// articles; a feed entry or mirror without text is a pointer to an article it lacks.
+    pub(crate) fn push_draft_allowing_headline_only(&mut self, draft: Draft, headline_only: bool) {
         let path = draft.path.clone();
         let article = draft.into_article();
-        if article.body.is_empty() {
+        if article.body.is_empty() && !(headline_only && !article.title.is_empty()) {
             self.errors.push((path, ReadError::NoBody));
         } else {
             self.articles.push(article);
