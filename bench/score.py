@@ -4,7 +4,8 @@ Body: shingle F1 with 4-token shingles, where every CJK character is one token a
 Latin letters/digits is one token (punctuation and whitespace are not tokens); precision and
 recall per page (multiset overlap), averaged over pages. Published time: right when it falls on
 the gold date and, when the gold has a time of day, within 5 minutes of it; counted over pages
-whose gold has a date ("day": the calendar day alone). Title: exact match after removing whitespace.
+whose gold has a date ("day": the calendar day alone). Title: exact match after removing whitespace. Authors: the same names (case-insensitive,
+any order) as the gold list, an empty list included.
 
 Usage: score.py GOLD_DIR OUT.json [OUT.json ...]
 """
@@ -72,11 +73,11 @@ def main():
         if f.endswith('.json'):
             g = json.load(open(os.path.join(gold_dir, f), encoding='utf-8'))
             gold[g['file']] = g
-    print(f"{'system':<14}{'pages':>6}{'F1':>8}{'P':>8}{'R':>8}{'pages/s':>10}{'date':>10}{'day':>8}{'title':>10}")
+    print(f"{'system':<14}{'pages':>6}{'F1':>8}{'P':>8}{'R':>8}{'pages/s':>10}{'date':>10}{'day':>8}{'title':>10}{'authors':>10}")
     for out in outs:
         res = json.load(open(out, encoding='utf-8'))
         pred = {p['file']: p for p in res['pages']}
-        ps, rs, fs, dates, days, dated, titles, titled = [], [], [], 0, 0, 0, 0, 0
+        ps, rs, fs, dates, days, dated, titles, titled, auth_ok, auth_n = [], [], [], 0, 0, 0, 0, 0, 0, 0
         for file, g in gold.items():
             p = pred.get(file, {})
             pr, rc, f1 = prf('\n'.join(p.get('body') or []), '\n'.join(g['body']))
@@ -85,6 +86,9 @@ def main():
                 dated += 1
                 dates += 'published' in p and date_ok(p.get('published'), g['published'])
                 days += 'published' in p and day_ok(p.get('published'), g['published'])
+            if 'authors' in p:
+                auth_n += 1
+                auth_ok += sorted(a.lower() for a in p.get('authors') or []) == sorted(a.lower() for a in g.get('authors') or [])
             if 'title' in p:
                 titled += 1
                 titles += squash(p.get('title')) == squash(g['title'])
@@ -94,7 +98,8 @@ def main():
         day_s = f"{days}/{dated}" if has_dates else '-'
 
         title_s = f"{titles}/{titled}" if titled else '-'
-        print(f"{res['system']:<14}{n:>6}{sum(fs)/n:>8.3f}{sum(ps)/n:>8.3f}{sum(rs)/n:>8.3f}{res['pages_per_sec']:>10.1f}{date_s:>10}{day_s:>8}{title_s:>10}")
+        auth_s = f"{auth_ok}/{auth_n}" if auth_n else '-'
+        print(f"{res['system']:<14}{n:>6}{sum(fs)/n:>8.3f}{sum(ps)/n:>8.3f}{sum(rs)/n:>8.3f}{res['pages_per_sec']:>10.1f}{date_s:>10}{day_s:>8}{title_s:>10}{auth_s:>10}")
         if os.environ.get('SCORE_DETAIL'):
             for (file, _), f1, pr, rc in zip(gold.items(), fs, ps, rs):
                 print(f"    {file:<32} F1 {f1:.3f} P {pr:.3f} R {rc:.3f}")

@@ -122,6 +122,14 @@ pub fn extract_page(bytes: &[u8], url: Option<&str>) -> Result<PageExtract, Extr
             .unwrap_or(content_start);
     }
     let title = choose_title(&doc, &meta, &scan, content_start);
+    // Byline lines sit just before the content, or at its very start or end; cleaning
+    // removes them from the body, so look at the raw blocks.
+    let byline_text = byline_candidates(
+        &scan.page_text,
+        content_start,
+        title.as_deref(),
+        &fragment.blocks,
+    );
     let cleaned = boilerplate::clean_blocks(tidy_blocks(fragment.blocks, title.as_deref()));
     let body = cleaned.blocks;
     let byline = cleaned.byline;
@@ -157,6 +165,12 @@ pub fn extract_page(bytes: &[u8], url: Option<&str>) -> Result<PageExtract, Extr
     };
 
     let mut authors = byline.authors.clone();
+    if authors.is_empty() {
+        authors = address_authors(&doc, content);
+    }
+    if authors.is_empty() {
+        authors = reporter_names(&byline_text);
+    }
     if authors.is_empty() {
         authors = meta
             .authors
@@ -976,6 +990,257 @@ fn slice_chars(s: &str, mut lo: usize, mut hi: usize) -> &str {
     s.get(lo..hi).unwrap_or("")
 }
 
+/// Text where a byline may be written: the page text between the headline and the content,
+/// and the first and last few raw blocks of the content.
+fn byline_candidates(
+    page_text: &str,
+    content_start: usize,
+    title: Option<&str>,
+    blocks: &[Block],
+) -> String {
+    let head = slice_chars(page_text, 0, content_start);
+    let from = title
+        .filter(|t| t.chars().count() >= 4)
+        .and_then(|t| head.rfind(t).map(|i| i + t.len()))
+        .unwrap_or(content_start.saturating_sub(300));
+    let mut out = slice_chars(
+        page_text,
+        from.max(content_start.saturating_sub(600)),
+        content_start,
+    )
+    .to_string();
+    for (i, b) in blocks.iter().enumerate() {
+        let text = b.text.trim();
+        if text.chars().count() <= 40 {
+            // A short line of its own: `作者：余毅菁 向雪妮`, `《棱镜》作者 周纯`.
+            out.push('\n');
+            out.push_str(text);
+        } else if i < 3 {
+            // A bracketed byline in the lead: `新京报快讯（记者 裴剑飞）今日…`.
+            let head: String = text.chars().take(60).collect();
+            if let Some(open) = head.find(['（', '(']) {
+                let inner = &head[open..];
+                if let Some(close) = inner.find(['）', ')']) {
+                    out.push('\n');
+                    out.push_str(inner.get(..close).unwrap_or(""));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Words that introduce a reporter's name in a Chinese byline.
+const REPORTER_LABELS: &[&str] = &[
+    "记者", "記者", "作者", "撰文", "撰稿", "采写", "採寫", "文/", "文／", "编译", "編譯",
+];
+
+/// Words that follow a reporter's name in a byline but are not names.
+const NOT_NAMES: &[&str] = &[
+    "整合",
+    "报道",
+    "報導",
+    "报导",
+    "综合",
+    "綜合",
+    "摄影",
+    "攝影",
+    "实习生",
+    "實習生",
+    "通讯员",
+    "通訊員",
+    "编辑",
+    "編輯",
+    "责编",
+    "責編",
+    "来源",
+    "來源",
+    "发自",
+    "發自",
+    "获悉",
+    "獲悉",
+    "见习",
+    "見習",
+    "校对",
+    "校對",
+    "未知",
+    "专电",
+    "專電",
+    "今日",
+    "今天",
+    "昨日",
+    "昨天",
+    "近日",
+    "日前",
+    "注意到",
+    "了解到",
+    "表示",
+    "认为",
+    "認為",
+    "指出",
+    "分析称",
+    "发现",
+    "發現",
+    "采访",
+    "透露",
+    "介绍",
+    "介紹",
+    "梳理",
+];
+
+/// Reporter names written in Chinese bylines: `澎湃新闻记者 段彦超 廖艳`, `（记者 裴剑飞）`,
+/// `作者：余毅菁 向雪妮`, `采写：南都见习记者 林子沛`, `《棱镜》作者 周纯`.
+///
+/// After a label, names are runs of two or three Han characters separated by spaces or
+/// enumeration commas; anything else (a longer run such as `了解到`, a bracket, a verb after
+/// no separator) ends the byline.
+fn reporter_names(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    // Photo credits (`每经记者 张蕊 摄`) name photographers, not authors.
+    for line in text
+        .lines()
+        .filter(|l| !l.trim_end().ends_with('摄') && !l.contains("摄影"))
+    {
+        for label in REPORTER_LABELS {
+            let mut from = 0;
+            while let Some(pos) = line.get(from..).and_then(|rest| rest.find(label)) {
+                let start = from + pos + label.len();
+                from = start;
+                let rest = line.get(start..).unwrap_or("");
+                let rest =
+                    rest.trim_start_matches([' ', '\t', ':', '：', '|', '/', '／', '\u{3000}']);
+                let mut chars = rest.chars().peekable();
+                loop {
+                    let run: String =
+                        std::iter::from_fn(|| chars.next_if(|&c| is_han(c))).collect();
+                    let n = run.chars().count();
+                    if !(2..=3).contains(&n) || NOT_NAMES.contains(&run.as_str()) {
+                        break;
+                    }
+                    if !out.contains(&run) {
+                        out.push(run);
+                    }
+                    let seps: String = std::iter::from_fn(|| {
+                        chars.next_if(|&c| matches!(c, ' ' | '\t' | '、' | '，' | ',' | '\u{3000}'))
+                    })
+                    .collect();
+                    if seps.is_empty() {
+                        break;
+                    }
+                }
+            }
+        }
+        if !out.is_empty() {
+            break;
+        }
+    }
+    out
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')
+}
+
+/// Authors marked up as such: `<address>`, `[itemprop=author]`, `[rel=author]`, or a short
+/// element whose class says author/byline, inside the content or just before it.
+fn address_authors(doc: &Html, content: Option<NodeId>) -> Vec<String> {
+    let mut out = Vec::new();
+    let root = content
+        .and_then(|c| doc.tree.get(c))
+        .and_then(|n| n.parent())
+        .unwrap_or_else(|| doc.tree.root());
+    for node in root.descendants() {
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
+        let classes = hint_words(el);
+        let marked = el.name() == "address"
+            || el
+                .attr("itemprop")
+                .is_some_and(|p| p.split_whitespace().any(|w| w == "author"))
+            || el.attr("rel") == Some("author")
+            || classes
+                .split([' ', '-', '_'])
+                .any(|w| matches!(w, "author" | "byline" | "writer"));
+        if !marked {
+            continue;
+        }
+        let Some(er) = ElementRef::wrap(node) else {
+            continue;
+        };
+        let text = blocks::element_text(er);
+        if text.is_empty()
+            || text.chars().count() > 60
+            || text.chars().any(|c| matches!(c, '。' | '！' | '？'))
+        {
+            continue;
+        }
+        // `作者：未知 责任编辑：某某`: keep the author segments, drop editor and source ones.
+        let kept: Vec<&str> = text
+            .split([' ', '|', '\u{3000}'])
+            .filter(|seg| {
+                ![
+                    "编辑", "編輯", "责编", "責編", "来源", "來源", "时间", "時間", "日期",
+                ]
+                .iter()
+                .any(|w| seg.contains(w))
+            })
+            .collect();
+        let text = kept.join(" ");
+        for part in text
+            .split([',', '，', '、', '&', ';', '；', '/'])
+            .flat_map(|p| p.split(" and "))
+        {
+            let part = part.trim();
+            // `作者：张三` inside an author element.
+            let part = part.rsplit(['：', ':']).next().unwrap_or(part).trim();
+            let han = part.chars().filter(|&c| is_han(c)).count();
+            let plausible = if han > 0 {
+                // Chinese names have two or three characters.
+                han == part.chars().filter(|c| !c.is_whitespace()).count() && (2..=3).contains(&han)
+            } else {
+                part.split_whitespace().count() <= 4
+            };
+            if part.is_empty()
+                || !plausible
+                || NOT_NAMES.contains(&part)
+                || part.chars().any(|c| c.is_ascii_digit())
+                || !looks_like_person(part, None)
+            {
+                continue;
+            }
+            let name = title_case_if_shouting(part);
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        if !out.is_empty() {
+            break;
+        }
+    }
+    out
+}
+
+/// `MEAGHAN TOBIN` → `Meaghan Tobin`; anything with lower case is left alone.
+fn title_case_if_shouting(s: &str) -> String {
+    if !s.chars().any(|c| c.is_ascii_uppercase()) || s.chars().any(|c| c.is_lowercase()) {
+        return s.to_string();
+    }
+    s.split(' ')
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(f) => f
+                    .to_uppercase()
+                    .chain(cs.flat_map(char::to_lowercase))
+                    .collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn looks_like_person(name: &str, site: Option<&str>) -> bool {
     let lower = name.to_lowercase();
     let n = name.chars().count();
@@ -985,7 +1250,30 @@ fn looks_like_person(name: &str, site: Option<&str>) -> bool {
         || lower.contains("http")
         || lower.starts_with("name")
         || [
-            "网", "網", "新闻", "新聞", "报", "報", ".com", ".net", "news", "日报", "综合",
+            "网",
+            "網",
+            "新闻",
+            "新聞",
+            "报",
+            "報",
+            ".com",
+            ".net",
+            "news",
+            "日报",
+            "综合",
+            "消息",
+            "社",
+            "电视",
+            "電視",
+            "电台",
+            "電台",
+            "杂志",
+            "雜誌",
+            "周刊",
+            "週刊",
+            "中心",
+            "编辑部",
+            "編輯部",
         ]
         .iter()
         .any(|w| lower.contains(w)))
