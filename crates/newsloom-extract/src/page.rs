@@ -1019,7 +1019,7 @@ fn byline_candidates(
             // A bracketed byline in the lead: `新京报快讯（记者 裴剑飞）今日…`.
             let head: String = text.chars().take(60).collect();
             if let Some(open) = head.find(['（', '(']) {
-                let inner = &head[open..];
+                let inner = head.get(open..).unwrap_or("");
                 if let Some(close) = inner.find(['）', ')']) {
                     out.push('\n');
                     out.push_str(inner.get(..close).unwrap_or(""));
