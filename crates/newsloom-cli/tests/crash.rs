@@ -1,8 +1,7 @@
 //! Crash safety of `newsloom digest`: SIGKILL it at random moments, rerun, and the store ends
 //! exactly as after a clean run (same articles, events and stories).
 
-use newsloom_store::{Store, StoryFilter};
-use std::collections::BTreeMap;
+use newsloom_store::{ClusterMembership, Store};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -48,26 +47,14 @@ fn digest(corpus: &Path, db: &Path) -> Command {
     cmd
 }
 
-type Shape = (u64, BTreeMap<String, BTreeMap<String, Vec<String>>>);
-
-fn shape(db: &Path) -> Shape {
+/// Articles and the whole clustering, after an integrity check.
+fn shape(db: &Path) -> (u64, ClusterMembership) {
     let store = Store::open_read_only(db).unwrap();
     assert!(store.integrity_check().unwrap().is_empty());
-    let mut stories = BTreeMap::new();
-    for s in store.stories(&StoryFilter::default()).unwrap() {
-        let detail = store.story(&s.id).unwrap().unwrap();
-        let events = detail
-            .events
-            .iter()
-            .map(|e| {
-                let mut ids: Vec<String> = e.articles.iter().map(|a| a.id.clone()).collect();
-                ids.sort();
-                (e.id.clone(), ids)
-            })
-            .collect();
-        stories.insert(s.id, events);
-    }
-    (store.counts().unwrap().articles, stories)
+    (
+        store.counts().unwrap().articles,
+        store.cluster_membership().unwrap(),
+    )
 }
 
 /// A small deterministic generator (xorshift); the seed is printed so a failure can be replayed.

@@ -107,10 +107,16 @@ pub fn digest(
     let mut report = DigestReport::default();
     let started = std::time::Instant::now();
     let result = ingest_phase(store, &roots, options, progress, &mut report).and_then(|()| {
-        tracing::info!(seconds = started.elapsed().as_secs_f64(), "ingest phase done");
+        tracing::info!(
+            seconds = started.elapsed().as_secs_f64(),
+            "ingest phase done"
+        );
         let clustering = std::time::Instant::now();
         let done = cluster_phase(store, text, options, &mut report);
-        tracing::info!(seconds = clustering.elapsed().as_secs_f64(), "cluster phase done");
+        tracing::info!(
+            seconds = clustering.elapsed().as_secs_f64(),
+            "cluster phase done"
+        );
         done
     });
     let counts = RunCounts {
@@ -266,13 +272,16 @@ fn batch_of(reads: Vec<Read>, report: &mut DigestReport) -> Batch {
                 report.summary.documents += 1;
                 batch.unchanged_documents.push(location);
             }
-            Read::Parsed { record, outcome } => {
+            Read::Parsed {
+                record,
+                mut outcome,
+            } => {
                 report.parsed += 1;
-                report.summary.bytes += record.size;
-                count_outcome(&mut report.summary, &outcome);
+                let articles = std::mem::take(&mut outcome.articles);
+                report.summary.absorb(record.size, articles.len(), outcome);
                 // Two documents may carry the same article (a mirror and a feed): the batch
                 // holds it once, the store links both documents to it.
-                for article in outcome.articles {
+                for article in articles {
                     if !batch.articles.iter().any(|a: &Article| a.id == article.id) {
                         batch.articles.push(article);
                     }
@@ -282,22 +291,6 @@ fn batch_of(reads: Vec<Read>, report: &mut DigestReport) -> Batch {
         }
     }
     batch
-}
-
-fn count_outcome(summary: &mut Summary, outcome: &Outcome) {
-    if !outcome.articles.is_empty() || outcome.skipped.is_some() || outcome.errors.is_empty() {
-        summary.documents += 1;
-    }
-    summary.articles += outcome.articles.len();
-    if let Some(reason) = &outcome.skipped {
-        *summary.skipped.entry(reason.clone()).or_insert(0) += 1;
-    }
-    for (path, error) in &outcome.errors {
-        summary.failed.push(newsloom_ingest::Failure {
-            path: path.clone(),
-            reason: error.to_string(),
-        });
-    }
 }
 
 fn cluster_phase(
@@ -325,7 +318,11 @@ fn cluster_phase(
             })
             .collect()
     });
-    tracing::info!(articles = pending.len(), seconds = started.elapsed().as_secs_f64(), "analyzed");
+    tracing::info!(
+        articles = pending.len(),
+        seconds = started.elapsed().as_secs_f64(),
+        "analyzed"
+    );
     let started = std::time::Instant::now();
     let mut merges = Vec::new();
     for (_, features) in &analyzed {

@@ -2,9 +2,8 @@
 //! changed documents become revisions, overlapping inputs never duplicate.
 
 use newsloom_digest::{DigestOptions, DigestReport, digest};
-use newsloom_store::{Store, StoryFilter};
+use newsloom_store::{ClusterMembership, Store, StoryFilter};
 use newsloom_text::TextLayer;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -44,24 +43,12 @@ fn run(store: &mut Store, roots: &[PathBuf]) -> DigestReport {
 }
 
 /// Everything a user can see: story → event → sorted article ids, plus the article count.
-type Shape = (u64, BTreeMap<String, BTreeMap<String, Vec<String>>>);
-
-fn shape(store: &Store) -> Shape {
-    let mut stories = BTreeMap::new();
-    for s in store.stories(&StoryFilter::default()).unwrap() {
-        let detail = store.story(&s.id).unwrap().unwrap();
-        let events = detail
-            .events
-            .iter()
-            .map(|e| {
-                let mut ids: Vec<String> = e.articles.iter().map(|a| a.id.clone()).collect();
-                ids.sort();
-                (e.id.clone(), ids)
-            })
-            .collect();
-        stories.insert(s.id, events);
-    }
-    (store.counts().unwrap().articles, stories)
+/// Everything a user can see of the clustering, plus the article count.
+fn shape(store: &Store) -> (u64, ClusterMembership) {
+    (
+        store.counts().unwrap().articles,
+        store.cluster_membership().unwrap(),
+    )
 }
 
 #[test]

@@ -63,8 +63,9 @@ impl Summary {
         counts
     }
 
-    /// Counts a document whose articles (`articles` of them) were already handed on.
-    fn absorb(&mut self, size: u64, articles: usize, outcome: Outcome) {
+    /// Counts a document of `size` bytes whose articles (`articles` of them) were already
+    /// taken out of `outcome` and handed on.
+    pub fn absorb(&mut self, size: u64, articles: usize, outcome: Outcome) {
         self.bytes += size;
         // A document that gave nothing but errors failed as a whole; it is not counted read.
         if articles > 0 || outcome.skipped.is_some() || outcome.errors.is_empty() {

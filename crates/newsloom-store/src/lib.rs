@@ -50,6 +50,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use error::StoreError;
 pub use file::lock_path;
 pub use migrate::SCHEMA_VERSION;
+pub use read::ClusterMembership;
 pub use types::*;
 
 use error::Result;

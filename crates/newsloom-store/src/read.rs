@@ -22,6 +22,10 @@ struct Member {
 
 const ARTICLE_SUMMARY_COLUMNS: &str = "a.id, a.outlet_id, a.outlet, a.title, a.url, a.published, a.script, a.language, a.revision, a.published_utc";
 
+/// Story id → event id → sorted member article ids; see [`Store::cluster_membership`].
+pub type ClusterMembership =
+    std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<String>>>;
+
 impl Store {
     fn sql_err(
         &self,
@@ -412,6 +416,34 @@ impl Store {
         rows.into_iter()
             .map(|(aid, json)| self.decode_article(&aid, &json))
             .collect()
+    }
+
+    /// Story id → event id → member article ids (sorted): the whole clustering as a plain
+    /// value, to compare two stores (a rerun after a crash against a clean run, a second
+    /// digest against the first).
+    pub fn cluster_membership(&self) -> Result<ClusterMembership, StoreError> {
+        let _snapshot = self.snapshot()?;
+        let err = || self.sql_err("reading event membership");
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT e.story_id, e.id, ea.article_id FROM events e
+                 JOIN event_articles ea ON ea.event_id = e.id ORDER BY 1, 2, 3",
+            )
+            .map_err(err())?;
+        let rows: Vec<(String, String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(err())?;
+        let mut out = ClusterMembership::new();
+        for (story, event, article) in rows {
+            out.entry(story)
+                .or_default()
+                .entry(event)
+                .or_default()
+                .push(article);
+        }
+        Ok(out)
     }
 
     /// Articles (current revisions) that belong to no event yet, oldest first: what the
