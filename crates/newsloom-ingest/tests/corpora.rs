@@ -107,9 +107,16 @@ fn nodebe4_jekyll_posts_extract() {
     assert!(missing(&c.articles, "title", |a| !a.title.is_empty()).is_empty());
     // Every post names where it came from: the outlet's URL, or (for aggregators that file
     // republished articles under the outlet, like nei.st/medium/caixin/…) the mirror URL.
-    assert!(missing(&c.articles, "url", |a| a.url.is_some() || a.mirror_url.is_some()).is_empty());
+    assert!(
+        missing(&c.articles, "url", |a| a.url.is_some()
+            || a.mirror_url.is_some())
+        .is_empty()
+    );
     let republished = c.articles.iter().filter(|a| a.url.is_none()).count();
-    assert!(republished < 100, "{republished} posts without an outlet URL");
+    assert!(
+        republished < 100,
+        "{republished} posts without an outlet URL"
+    );
     assert!(missing(&c.articles, "published", |a| a.published.is_some()).is_empty());
     assert!(missing(&c.articles, "body", |a| a.body_chars() > 0).is_empty());
     let latin = c.articles.iter().filter(|a| a.language == "en").count();

@@ -132,7 +132,8 @@ impl Outcome {
     pub(crate) fn push_draft_allowing_headline_only(&mut self, draft: Draft, headline_only: bool) {
         let path = draft.path.clone();
         let article = draft.into_article();
-        if article.body.is_empty() && !(headline_only && !article.title.is_empty()) {
+        let headline_article = headline_only && !article.title.is_empty();
+        if article.body.is_empty() && !headline_article {
             self.errors.push((path, ReadError::NoBody));
         } else {
             self.articles.push(article);
