@@ -85,9 +85,7 @@ static AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
 /// the byte length of the lead (which stays in the text: it is part of the article).
 pub fn parse_lead(text: &str) -> Option<(Byline, usize)> {
     if let Some(c) = LEAD_BRACKET.captures(text) {
-        let offset = c
-            .name("tz")
-            .and_then(|_| FixedOffset::east_opt(8 * 3600));
+        let offset = c.name("tz").and_then(|_| FixedOffset::east_opt(8 * 3600));
         let outlet = c.name("outlet").map(|m| m.as_str().trim().to_string());
         let date = c.name("date").and_then(|m| parse_cn_date(m.as_str()));
         let byline = Byline {
