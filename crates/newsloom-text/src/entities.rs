@@ -101,7 +101,7 @@ fn is_given_name(simplified: &str, end: usize) -> bool {
     let mut rest = simplified.chars().skip(end);
     for _ in 0..=4 {
         match rest.next() {
-            Some('·') => return true,
+            Some('·' | '.') => return true,
             Some(c) if is_han(c) => continue,
             _ => return false,
         }
@@ -119,8 +119,25 @@ fn is_not_entity(word: &str) -> bool {
         || word.ends_with("各国")
         || matches!(
             word,
-            "两国" | "双方" | "两岸" | "各国" | "国际" | "外国" | "国内" | "国外" | "海外" | "全球"
-                | "世界" | "地区" | "本地" | "当地" | "中外" | "中断" | "境内" | "境外" | "全国"
+            "两国"
+                | "双方"
+                | "两岸"
+                | "各国"
+                | "国际"
+                | "外国"
+                | "国内"
+                | "国外"
+                | "海外"
+                | "全球"
+                | "世界"
+                | "地区"
+                | "本地"
+                | "当地"
+                | "中外"
+                | "中断"
+                | "境内"
+                | "境外"
+                | "全国"
         )
 }
 

@@ -58,8 +58,16 @@ pub(crate) fn fold(text: &str) -> String {
     // Pending whitespace: 0 none, 1 space, 2 newline.
     let mut pending = 0u8;
     let mut prev: Option<char> = None;
-    for raw in text.chars() {
-        let Some(c) = fold_char(raw) else { continue };
+    let mut chars = text.chars().peekable();
+    while let Some(raw) = chars.next() {
+        let Some(mut c) = fold_char(raw) else {
+            continue;
+        };
+        // Taiwan copy often separates name parts with a period (戴爾.哈里斯): between two
+        // Han characters a period is always a name dot, never a sentence end.
+        if c == '.' && prev.is_some_and(is_han) && chars.peek().is_some_and(|&n| is_han(n)) {
+            c = '·';
+        }
         if c == '\n' {
             pending = 2;
             continue;
@@ -100,5 +108,6 @@ mod tests {
             "Vladimir Putin\n普京·x"
         );
         assert_eq!(fold("a\u{200B}b"), "ab");
+        assert_eq!(fold("戴爾.哈里斯 2.0"), "戴爾·哈里斯2.0");
     }
 }
