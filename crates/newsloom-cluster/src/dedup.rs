@@ -137,6 +137,13 @@ pub struct Fingerprints {
     sig: Option<Vec<u32>>,
 }
 
+impl Fingerprints {
+    /// The MinHash signature, when the article has enough text to shingle (for storing).
+    pub fn signature(&self) -> Option<&[u32]> {
+        self.sig.as_deref()
+    }
+}
+
 impl Deduper {
     pub fn new(config: DedupConfig) -> Self {
         let hasher = MinHasher::new(config.bands * config.rows, config.seed);

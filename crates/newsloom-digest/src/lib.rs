@@ -22,8 +22,9 @@ use newsloom_ingest::{Input, Summary, collect_inputs, read_bytes};
 use newsloom_model::Article;
 use newsloom_store::{
     Batch, ClusterState, ClusterUpdate, ContentHash, DocumentOutcome, DocumentRecord,
-    DuplicateKind, EntityRecord, EventRecord, MentionRecord, NearDuplicate, OutcomeKind,
-    PassageReuse, RunCounts, RunInfo, RunRecord, Store, StoreError, StoryMerge, StoryRecord,
+    DuplicateKind, EntityRecord, EventRecord, FingerprintRecord, MentionRecord, NearDuplicate,
+    OutcomeKind, PassageReuse, RunCounts, RunInfo, RunRecord, Store, StoreError, StoryMerge,
+    StoryRecord,
 };
 use newsloom_text::{Analysis, TextLayer};
 use rayon::prelude::*;
@@ -325,8 +326,11 @@ fn cluster_phase(
     );
     let started = std::time::Instant::now();
     let mut merges = Vec::new();
+    let mut fingerprints = Vec::with_capacity(analyzed.len());
     for (_, features) in &analyzed {
-        let assignment: Assignment = clusterer.add(features);
+        let fp = clusterer.fingerprints(features);
+        fingerprints.push(fingerprint_record(features, &fp, &options.cluster));
+        let assignment: Assignment = clusterer.add_with(features, fp);
         merges.extend(assignment.merged_stories.iter().map(|from| StoryMerge {
             from: from.clone(),
             into: assignment.story.clone(),
@@ -347,6 +351,29 @@ fn cluster_phase(
     store.put_batch(&batch)?;
     tracing::info!(seconds = started.elapsed().as_secs_f64(), "clusters stored");
     Ok(())
+}
+
+/// The matching forms and MinHash signature of an article, named by the scheme that made
+/// them so signatures of different settings are never compared.
+fn fingerprint_record(
+    features: &ArticleFeatures,
+    fp: &newsloom_cluster::dedup::Fingerprints,
+    config: &Config,
+) -> FingerprintRecord {
+    let d = &config.dedup;
+    FingerprintRecord {
+        article_id: features.id.clone(),
+        scheme: format!(
+            "minhash{}-c{}-b{}r{}-s{}-v1",
+            d.num_perm, d.shingle, d.bands, d.rows, d.seed
+        ),
+        matching_title: features.title_form.clone(),
+        matching_text: features.blocks.join("\n"),
+        minhash: fp
+            .signature()
+            .map(|s| s.iter().map(|&v| u64::from(v)).collect())
+            .unwrap_or_default(),
+    }
 }
 
 fn load_clusterer(store: &Store, config: &Config) -> Result<Clusterer, DigestError> {
