@@ -343,6 +343,7 @@ fn cluster_phase(
     let state = save_state(&clusterer)?;
     let mut batch = Batch {
         clusters: Some(cluster_update(&finished, &live, merges, state)),
+        fingerprints,
         ..Batch::default()
     };
     add_duplicates(&mut batch, &finished);
