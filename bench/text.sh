@@ -69,6 +69,7 @@ print(f"corpus: {n['newsloom_text_mb']} MB of text, {n['newsloom_pages']} pages 
 print(f"t2s          newsloom {float(n['newsloom_t2s_mb_s']):8.2f} MB/s   OpenCC {p['opencc_version']} {float(p['opencc_t2s_mb_s']):8.2f} MB/s   ratio {float(n['newsloom_t2s_mb_s'])/float(p['opencc_t2s_mb_s']):.2f}x")
 print(f"segmentation newsloom {float(n['newsloom_tokens_mb_s']):8.2f} MB/s   jieba        {float(p['jieba_tokens_mb_s']):8.2f} MB/s   ratio {float(n['newsloom_tokens_mb_s'])/float(p['jieba_tokens_mb_s']):.1f}x")
 print(f"matching_form {float(n['newsloom_matching_mb_s']):.2f} MB/s = {n['newsloom_matching_articles_s']} articles/s (1 core)")
+print(f"analyze (sentences, entities, quotes, dates) {n['newsloom_analyze_articles_s']} articles/s (1 core, first 1,000 pages)")
 print(f"OpenCC t2s test cases identical: {c['opencc_t2s_cases_identical']}")
 print(f"corpus pages whose t2s output equals OpenCC's: {same}/{max(len(a), len(b))}")
 PY

@@ -82,6 +82,34 @@ fn run(path: &str, t2s_out: &str) -> anyhow::Result<()> {
     let secs_tok = best_of(3, || {
         tokens = lines.iter().map(|l| layer.tokens(l).len()).sum();
     });
+    // Full analysis (sentences, entities, quotes, dates) on the first 1,000 pages.
+    let sample: Vec<newsloom_model::Article> = lines
+        .iter()
+        .take(1000)
+        .map(|l| {
+            let page = common::PageText {
+                path: path.into(),
+                outlet: "bench".into(),
+                title: String::new(),
+                published: Some("2024-11-15T12:00:00+08:00".into()),
+                paragraphs: vec![l.to_string()],
+            };
+            page.article()
+        })
+        .collect();
+    let sample_mb = sample.iter().map(|a| a.body_chars()).sum::<usize>() as f64;
+    let mut entities = 0usize;
+    let secs_analyze = best_of(1, || {
+        entities = sample.iter().map(|a| layer.analyze(a).entities.len()).sum();
+    });
+    println!(
+        "newsloom_analyze_articles_s\t{:.0}",
+        sample.len() as f64 / secs_analyze
+    );
+    println!(
+        "newsloom_analyze_kchars_s\t{:.0}",
+        sample_mb / secs_analyze / 1e3
+    );
     println!("newsloom_text_mb\t{mb:.2}");
     println!("newsloom_pages\t{}", lines.len());
     println!("newsloom_layer_build_s\t{build:.3}");
