@@ -770,6 +770,7 @@ fn tidy_blocks(blocks: Vec<Block>, title: Option<&str>) -> Vec<Block> {
         }
         out.push(b);
     }
+    drop_related_sections(&mut out);
     // Before the first sentence, short labels are page furniture that sat inside the
     // content container (`字号`, `关注`, `产经 >正文`, the outlet's account name) — unless the
     // page has no sentence at all (an embed with a credit line), then they are all there is.
@@ -784,6 +785,63 @@ fn tidy_blocks(blocks: Vec<Block>, title: Option<&str>) -> Vec<Block> {
         });
     }
     out
+}
+
+/// Labels that head a related-content section inside the body (`相关图集：…`, `延伸 · 推荐`).
+const RELATED_LABELS: &[&str] = &[
+    "相关图集",
+    "相關圖集",
+    "相关新闻",
+    "相關新聞",
+    "相关阅读",
+    "相關閱讀",
+    "相关文章",
+    "相關文章",
+    "相关报道",
+    "相關報導",
+    "相关链接",
+    "相關連結",
+    "延伸阅读",
+    "延伸閱讀",
+    "延伸推荐",
+    "延伸推薦",
+    "推荐阅读",
+    "推薦閱讀",
+    "阅读更多",
+    "閱讀更多",
+    "更多新闻",
+    "更多新聞",
+    "热门推荐",
+    "熱門推薦",
+    "猜你喜欢",
+    "猜你喜歡",
+];
+
+/// Drops a related-content section: a label block (a heading, or a short line) that names
+/// one, and what follows it up to the next subheading (the article goes on) or the end.
+fn drop_related_sections(blocks: &mut Vec<Block>) {
+    let mut in_related = false;
+    blocks.retain(|b| {
+        let squashed: String = b
+            .text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '·' | '・' | '|'))
+            .collect();
+        let is_label = (b.kind == BlockKind::Heading || squashed.chars().count() <= 12)
+            && RELATED_LABELS.iter().any(|l| squashed.starts_with(l));
+        if is_label {
+            in_related = true;
+            return false;
+        }
+        // A subheading ends the section: a heading, or a short line without punctuation
+        // (`<p><strong>国内市场表现与期待</strong></p>`).
+        let subheading = b.kind == BlockKind::Heading
+            || (squashed.chars().count() <= 20 && !squashed.chars().any(is_sentence_punct));
+        if in_related && subheading {
+            in_related = false;
+        }
+        !in_related
+    });
 }
 
 /// A block that reads as a sentence: ≥ 10 characters with sentence punctuation.
