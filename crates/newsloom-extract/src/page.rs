@@ -1499,3 +1499,52 @@ mod list_tests {
         assert_eq!(p.kind, PageKind::List, "{:?}", p.body);
     }
 }
+
+#[cfg(test)]
+mod tidy_tests {
+    use super::*;
+
+    #[test]
+    fn related_section_ends_at_subheading() {
+        let mut blocks = vec![
+            Block::paragraph("华为今天发布新手机，引发市场关注。"),
+            Block::new(BlockKind::Heading, "相关图集：华为重返5G手机市场"),
+            Block::paragraph("华为突然发售新手机：8月29日，华为公司宣布销售。"),
+            Block::paragraph("美国全面封杀华为：美国从2019年开始限制。"),
+            Block::paragraph("国内市场表现与期待"),
+            Block::paragraph("分析人士认为，华为在中国市场的表现至关重要。"),
+        ];
+        drop_related_sections(&mut blocks);
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "华为今天发布新手机，引发市场关注。",
+                "国内市场表现与期待",
+                "分析人士认为，华为在中国市场的表现至关重要。"
+            ]
+        );
+    }
+
+    #[test]
+    fn photo_lines_and_original_title_notes() {
+        assert!(is_photo_line("雨游黄鹤楼照样开心。城市摄影队周斌摄"));
+        assert!(is_photo_line("▲图片来自视频截图。"));
+        assert!(!is_photo_line(
+            "记者在现场拍摄了整个过程，并采访了多位目击者，他们表示当时情况十分危急，所幸无人受伤。"
+        ));
+        assert!(is_original_title_note("（原标题：姚明对周琦说了啥？）"));
+    }
+
+    #[test]
+    fn reporter_bylines() {
+        assert_eq!(
+            reporter_names("澎湃新闻记者 段彦超 廖艳"),
+            vec!["段彦超", "廖艳"]
+        );
+        assert_eq!(reporter_names("（记者 裴剑飞"), vec!["裴剑飞"]);
+        assert_eq!(reporter_names("采写：南都见习记者 林子沛"), vec!["林子沛"]);
+        assert!(reporter_names("记者注意到，从五大芯片企业").is_empty());
+        assert!(reporter_names("图片来源：每经记者 张蕊 摄").is_empty());
+    }
+}
