@@ -6,15 +6,19 @@
 #  2. `newsloom site` from that store into bench/out/site/site (removed first): wall time, peak
 #     memory (/usr/bin/time -v), size on disk, number of files, stories and articles.
 #
-# Usage: bench/site.sh [CORPUS]
+# Usage: bench/site.sh [CORPUS]   (NEWSLOOM_BIN=target/release/newsloom to skip the build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS="${1:-../shared/corpora/agora-pen-2411}"
 OUT=bench/out/site
 mkdir -p "$OUT"
 
-cargo build -q --release -p newsloom-cli
-BIN=target/release/newsloom
+# NEWSLOOM_BIN=path uses an already built binary instead of building one.
+BIN="${NEWSLOOM_BIN:-}"
+if [ -z "$BIN" ]; then
+  cargo build -q --release -p newsloom-cli
+  BIN=target/release/newsloom
+fi
 DB="$OUT/agora.db"
 
 if [ ! -f "$DB" ]; then

@@ -187,7 +187,12 @@ pub fn build_site_from(
         .par_iter()
         .map(|s| {
             let view = view_of(layer, s);
-            let html = pages::story_page(title, &s.summary, &view);
+            let mirrors: HashMap<&str, &str> = s
+                .articles
+                .iter()
+                .filter_map(|a| a.mirror_url.as_deref().map(|m| (a.id.as_str(), m)))
+                .collect();
+            let html = pages::story_page(title, &s.summary, &view, &mirrors);
             let n = write_file(
                 &out.join(format!("stories/{}.html", html::file_stem(&s.summary.id))),
                 html.as_bytes(),

@@ -104,7 +104,13 @@ pub(crate) fn index_file(page_no: usize) -> String {
 }
 
 /// The story page: the cross-source view.
-pub(crate) fn story_page(site_title: &str, summary: &StorySummary, view: &StoryView) -> String {
+/// `mirrors` maps article ids to mirror URLs, linked when an article has no original URL.
+pub(crate) fn story_page(
+    site_title: &str,
+    summary: &StorySummary,
+    view: &StoryView,
+    mirrors: &HashMap<&str, &str>,
+) -> String {
     let root = "../";
     let outlets: Outlets = view
         .coverage
@@ -142,12 +148,14 @@ pub(crate) fn story_page(site_title: &str, summary: &StorySummary, view: &StoryV
 
     m.push_str("<section id=\"coverage\"><h2>Coverage · 报道</h2><table id=\"coverage-table\"><thead><tr><th>Outlet</th><th>Published</th><th>Headline</th><th>Script</th><th>Original</th><th>Near-duplicate of</th></tr></thead><tbody>");
     for c in &view.coverage {
-        let original = c
-            .url
-            .as_deref()
-            .and_then(safe_url)
-            .map(|u| format!("<a href=\"{u}\">link</a>"))
-            .unwrap_or_default();
+        let original = match c.url.as_deref().and_then(safe_url) {
+            Some(u) => format!("<a href=\"{u}\">link</a>"),
+            None => mirrors
+                .get(c.article_id.as_str())
+                .and_then(|m| safe_url(m))
+                .map(|u| format!("<a href=\"{u}\">mirror</a>"))
+                .unwrap_or_default(),
+        };
         let dup = c
             .near_duplicate_of
             .as_deref()

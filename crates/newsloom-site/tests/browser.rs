@@ -152,7 +152,7 @@ fn story_page_in_headless_chromium() {
         &profile,
         &[
             &format!("--screenshot={}", shot.display()),
-            "--window-size=1280,2000",
+            "--window-size=1280,2700",
             "--force-device-scale-factor=1",
         ],
         &url,

@@ -794,14 +794,18 @@ fn summary(
             chosen.push(i);
         }
     }
+    // Renderings may take another outlet's wording, so redundancy is checked again on them.
     let mut sentences: Vec<SummarySentence> = Vec::new();
+    let mut rendered_grams: Vec<Vec<u64>> = Vec::new();
     for i in chosen {
         let Some(s) = statements.get(i) else { continue };
         let rendered = summary_sentence(i, s, docs, statements);
-        if !sentences
+        let grams = align::bigrams(&rendered.hans);
+        if !rendered_grams
             .iter()
-            .any(|o| o.hans == rendered.hans || o.hant == rendered.hant)
+            .any(|g| align::dice(g, &grams) >= SUMMARY_REDUNDANCY)
         {
+            rendered_grams.push(grams);
             sentences.push(rendered);
         }
     }
