@@ -45,11 +45,10 @@ struct Tables {
     chars: HashMap<char, char>,
     /// Character → a multi-character or otherwise non-`char` value.
     char_strings: HashMap<char, String>,
-    phrases: HashMap<String, String>,
+    /// Phrases by first character, longest first.
+    phrase_lists: HashMap<char, Vec<(String, String)>>,
     /// First characters of phrases: only there is a phrase lookup worth trying.
     phrase_starts: HashSet<char>,
-    /// Longest phrase, in characters.
-    max_phrase: usize,
 }
 
 /// `key<TAB>value [value…]` lines; `#` comments. The first value is OpenCC's choice.
@@ -80,9 +79,8 @@ impl Tables {
             normalize: HashMap::new(),
             chars: HashMap::new(),
             char_strings: HashMap::new(),
-            phrases: HashMap::new(),
+            phrase_lists: HashMap::new(),
             phrase_starts: HashSet::new(),
-            max_phrase: 0,
         };
         for (k, v) in normalize.iter().flat_map(|src| entries(src)) {
             if let (Some(a), Some(b)) = (single(k), single(v)) {
@@ -104,12 +102,18 @@ impl Tables {
             }
         }
         for (k, v) in phrases.iter().flat_map(|src| entries(src)) {
-            let len = k.chars().count();
-            if let Some(first) = k.chars().next() {
-                t.phrase_starts.insert(first);
+            let Some(first) = k.chars().next() else {
+                continue;
+            };
+            t.phrase_starts.insert(first);
+            let list = t.phrase_lists.entry(first).or_default();
+            // The first table listing a phrase wins, as in OpenCC's group.
+            if !list.iter().any(|(key, _)| key == k) {
+                list.push((k.to_string(), v.to_string()));
             }
-            t.max_phrase = t.max_phrase.max(len);
-            t.phrases.insert(k.to_string(), v.to_string());
+        }
+        for list in t.phrase_lists.values_mut() {
+            list.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
         }
         // The flat table answers almost every lookup with one array read.
         t.bmp = vec![0; 0x1_0000];
@@ -211,20 +215,14 @@ impl Tables {
     /// The longest phrase starting at byte `start`: its byte length and value.
     fn longest_phrase(&self, text: &str, start: usize) -> Option<(usize, &str)> {
         let rest = text.get(start..)?;
-        let ends: Vec<usize> = rest
-            .char_indices()
-            .skip(1)
-            .map(|(b, _)| b)
-            .chain(std::iter::once(rest.len()))
-            .take(self.max_phrase)
-            .collect();
-        // Phrases have two or more characters: ends[0] is one character.
-        for &end in ends.iter().skip(1).rev() {
-            if let Some(v) = rest.get(..end).and_then(|k| self.phrases.get(k)) {
-                return Some((end, v.as_str()));
-            }
-        }
-        None
+        let first = rest.chars().next()?;
+        // Candidates starting with this character, longest first: a few `starts_with` checks
+        // instead of hashing every prefix.
+        self.phrase_lists
+            .get(&first)?
+            .iter()
+            .find(|(k, _)| rest.starts_with(k.as_str()))
+            .map(|(k, v)| (k.len(), v.as_str()))
     }
 }
 
