@@ -113,7 +113,7 @@ impl Tables {
             }
         }
         for list in t.phrase_lists.values_mut() {
-            list.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
+            list.sort_by_key(|(k, _)| std::cmp::Reverse(k.chars().count()));
         }
         // The flat table answers almost every lookup with one array read.
         t.bmp = vec![0; 0x1_0000];
