@@ -279,7 +279,7 @@ fn base_groups(base: &[Article], text: &newsloom_text::TextLayer, config: &Confi
     let sigs: Vec<Vec<u32>> = sets.par_iter().map(|s| hasher.signature(s)).collect();
     let mut lsh = LshIndex::new(32, 2);
     let mut parent: Vec<usize> = (0..base.len()).collect();
-    fn find(p: &mut Vec<usize>, mut x: usize) -> usize {
+    fn find(p: &mut [usize], mut x: usize) -> usize {
         while p[x] != x {
             p[x] = p[p[x]];
             x = p[x];

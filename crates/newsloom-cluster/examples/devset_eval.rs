@@ -43,7 +43,13 @@ fn main() -> anyhow::Result<()> {
     });
     let feats: Vec<ArticleFeatures> = articles
         .iter()
-        .map(|a| ArticleFeatures::from_article(&text, a))
+        .map(|a| {
+            if use_analysis {
+                ArticleFeatures::from_analysis(&text, a, &text.analyze(a))
+            } else {
+                ArticleFeatures::from_article(&text, a)
+            }
+        })
         .collect();
     let n_ent: usize = feats.iter().map(|f| f.entities.len()).sum();
     let n_quotes: usize = feats.iter().map(|f| f.quotes.len()).sum();

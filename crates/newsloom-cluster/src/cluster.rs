@@ -53,6 +53,11 @@ pub struct Config {
     pub event_threshold: f32,
     /// Score at or above which a new event joins a story.
     pub story_threshold: f32,
+    /// Entity-profile cosine at or above which a new event joins a story: the same actors
+    /// over days or weeks (a visit announced, prepared, made) make one story even when the
+    /// wording differs. Decays with `story_entity_tau_hours`.
+    pub story_entity_threshold: f32,
+    pub story_entity_tau_hours: f32,
     /// Score against an event of another story at or above which the two stories merge.
     pub merge_threshold: f32,
     /// Time decay constants (hours) of event and story scores.
@@ -80,9 +85,11 @@ impl Default for Config {
             event_threshold: 0.15,
             story_threshold: 0.18,
             merge_threshold: 0.5,
+            story_entity_threshold: 0.7,
+            story_entity_tau_hours: 21.0 * 24.0,
             event_tau_hours: 36.0,
             story_tau_hours: 120.0,
-            window_hours: 7.0 * 24.0,
+            window_hours: 21.0 * 24.0,
             dedup: DedupConfig::default(),
         }
     }
@@ -194,6 +201,11 @@ struct Story {
     centroid: FxHashMap<u64, f32>,
     sq: f32,
     norm_docs: u64,
+    /// Entity profile: entity term → summed unit-length idf weights of member articles.
+    #[serde(default)]
+    entities: FxHashMap<u64, f32>,
+    #[serde(default)]
+    entity_sq: f32,
 }
 
 /// The online clusterer. Serializable with serde so a store can persist and resume it.
@@ -210,6 +222,9 @@ pub struct Clusterer {
     /// Article id → event key, for duplicates (live articles only).
     article_event: FxHashMap<String, u32>,
     next_key: u32,
+    /// Entity term → stories whose profile holds it (live stories only).
+    #[serde(default)]
+    entity_postings: FxHashMap<u64, Vec<u32>>,
     /// Keys of events that are not dormant (eviction only looks at these).
     live: FxHashSet<u32>,
     /// Stream time of the last eviction pass (eviction runs at most once per stream hour).
@@ -233,6 +248,7 @@ impl Clusterer {
             postings: FxHashMap::default(),
             article_event: FxHashMap::default(),
             next_key: 0,
+            entity_postings: FxHashMap::default(),
             live: FxHashSet::default(),
             last_evict: i64::MIN,
             last_df_decay: i64::MIN,
@@ -349,6 +365,7 @@ impl Clusterer {
             title_terms: unit(&tquery, tnorm),
         };
         let raw = (terms, title_terms);
+        let ents = self.entity_vector(f);
         let (event_key, new_event, new_story) = match best_event {
             Some((key, _)) => {
                 self.add_member(key, member, &raw, time);
@@ -361,6 +378,39 @@ impl Clusterer {
                     if let Some(e) = self.events.get(&k) {
                         let s = cos * (-gap / tau_s).exp();
                         let entry = story_scores.entry(e.story).or_insert(0.0);
+                        *entry = entry.max(s);
+                    }
+                }
+                // Entity profiles: stories sharing the article's actors, scored in units of
+                // their own threshold so the two signals compare.
+                let tau_ent = self.config.story_entity_tau_hours.max(0.01) * 3600.0;
+                let ratio =
+                    self.config.story_threshold / self.config.story_entity_threshold.max(1e-6);
+                if !ents.is_empty() {
+                    let mut cands: Vec<u32> = ents
+                        .iter()
+                        .filter_map(|(t, _)| self.entity_postings.get(t))
+                        .filter(|l| l.len() <= self.config.max_postings)
+                        .flatten()
+                        .copied()
+                        .collect();
+                    cands.sort_unstable();
+                    cands.dedup();
+                    for sk in cands {
+                        let Some(st) = self.stories.get(&sk) else {
+                            continue;
+                        };
+                        if st.entity_sq <= 0.0 {
+                            continue;
+                        }
+                        let dot: f32 = ents
+                            .iter()
+                            .filter_map(|(t, w)| st.entities.get(t).map(|c| c * w))
+                            .sum();
+                        let cos = dot / st.entity_sq.sqrt();
+                        let gap = gap_secs(time, st.founded, st.last) as f32;
+                        let s = cos * (-gap / tau_ent).exp() * ratio;
+                        let entry = story_scores.entry(sk).or_insert(0.0);
                         *entry = entry.max(s);
                     }
                 }
@@ -390,6 +440,9 @@ impl Clusterer {
             }
         };
         self.index_event_terms(event_key, &query);
+        if let Some(story) = self.events.get(&event_key).map(|e| e.story) {
+            self.add_story_entities(story, &ents);
+        }
         self.article_event.insert(f.id.clone(), event_key);
 
         // An article that also strongly matches an event of another story shows the two
@@ -512,6 +565,25 @@ impl Clusterer {
         }
         v.sort_unstable_by_key(|&(t, _)| t);
         v.dedup_by_key(|&mut (t, _)| t);
+        v
+    }
+
+    /// Unit-length idf-weighted vector of the article's entity ids (empty without entities).
+    fn entity_vector(&self, f: &ArticleFeatures) -> Vec<(u64, f32)> {
+        let mut v: Vec<(u64, f32)> = f
+            .entities
+            .iter()
+            .map(|e| {
+                let t = entity_term(e);
+                (t, self.idf(t))
+            })
+            .collect();
+        v.sort_unstable_by_key(|x| x.0);
+        v.dedup_by_key(|x| x.0);
+        let n = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+        if n > 0.0 {
+            v.iter_mut().for_each(|x| x.1 /= n);
+        }
         v
     }
 
@@ -693,6 +765,8 @@ impl Clusterer {
                 centroid: FxHashMap::default(),
                 sq: 0.0,
                 norm_docs: self.docs,
+                entities: FxHashMap::default(),
+                entity_sq: 0.0,
             },
         );
         key
@@ -760,6 +834,21 @@ impl Clusterer {
         }
     }
 
+    fn add_story_entities(&mut self, story: u32, ents: &[(u64, f32)]) {
+        let Some(s) = self.stories.get_mut(&story) else {
+            return;
+        };
+        for &(t, w) in ents {
+            let c = s.entities.entry(t).or_insert(0.0);
+            if *c == 0.0 {
+                self.entity_postings.entry(t).or_default().push(story);
+            }
+            let old = *c;
+            *c += w;
+            s.entity_sq += *c * *c - old * old;
+        }
+    }
+
     /// Merges two stories; the older one (by founding time, then id) keeps its id.
     fn merge_stories(&mut self, a: u32, b: u32) -> (u32, u32) {
         let older = |s: &Story| (s.founded, s.id.clone());
@@ -783,6 +872,11 @@ impl Clusterer {
             k.founded = k.founded.min(g.founded);
             k.last = k.last.max(g.last);
             k.norm_docs = 0;
+        }
+        let ents: Vec<(u64, f32)> = g.entities.into_iter().collect();
+        self.add_story_entities(kept, &ents);
+        if let Some(k) = self.stories.get_mut(&kept) {
+            k.entity_sq = k.entities.values().map(|w| w * w).sum();
         }
         (kept, gone)
     }
@@ -846,6 +940,15 @@ impl Clusterer {
                 && s.last < cutoff
             {
                 s.centroid = FxHashMap::default();
+                for t in std::mem::take(&mut s.entities).into_keys() {
+                    if let Some(list) = self.entity_postings.get_mut(&t) {
+                        list.retain(|&k| k != story);
+                        if list.is_empty() {
+                            self.entity_postings.remove(&t);
+                        }
+                    }
+                }
+                s.entity_sq = 0.0;
             }
         }
     }
@@ -871,6 +974,16 @@ impl Clusterer {
         }
         best.map(|(_, m)| m.title.clone())
             .or_else(|| e.members.first().map(|m| m.title.clone()))
+    }
+
+    /// Counts an article's terms into the document frequencies without clustering it: a
+    /// background corpus makes idf meaningful from the first clustered article.
+    pub fn prime_df(&mut self, f: &ArticleFeatures) {
+        let terms = self.term_vector(f);
+        self.docs += 1;
+        for (t, _) in terms {
+            *self.df.entry(t).or_insert(0) += 1;
+        }
     }
 
     /// Cosine similarity of two articles under the current document frequencies, without
@@ -984,6 +1097,11 @@ impl Clusterer {
             passages: self.passages.clone(),
         }
     }
+}
+
+/// The term of an entity id (namespaced so it never collides with a word).
+fn entity_term(id: &str) -> u64 {
+    hash_str(&format!("\u{1}ent:{id}"))
 }
 
 fn gap_secs(t: i64, first: i64, last: i64) -> i64 {

@@ -26,9 +26,14 @@ pub use text::{BasicText, TextView};
 
 use newsloom_model::Article;
 
-/// Clusters a batch of articles: sorts them by publication time (undated last, then by id),
-/// feeds them to a fresh [`Clusterer`] and returns the snapshot.
-pub fn cluster_articles(text: &dyn TextView, articles: &[Article], config: &Config) -> Clusters {
+/// Clusters a batch of articles: analyzes each with the text layer (matching forms, entity
+/// ids, quotes), sorts them by publication time (undated last, then by id), feeds them to a
+/// fresh [`Clusterer`] and returns the snapshot.
+pub fn cluster_articles(
+    text: &newsloom_text::TextLayer,
+    articles: &[Article],
+    config: &Config,
+) -> Clusters {
     let mut order: Vec<&Article> = articles.iter().collect();
     order.sort_by(|a, b| {
         let key = |x: &Article| (x.published.is_none(), x.published.map(|p| p.timestamp()));
@@ -36,7 +41,7 @@ pub fn cluster_articles(text: &dyn TextView, articles: &[Article], config: &Conf
     });
     let mut clusterer = Clusterer::new(config.clone());
     for article in order {
-        let f = ArticleFeatures::from_article(text, article);
+        let f = ArticleFeatures::from_analysis(text, article, &text.analyze(article));
         clusterer.add(&f);
     }
     clusterer.snapshot()

@@ -1,0 +1,145 @@
+//! Online behaviour: resume from serialized state, late arrivals, near-duplicates across
+//! scripts, eviction keeping state bounded.
+
+use chrono::{DateTime, Duration};
+use newsloom_cluster::{ArticleFeatures, BasicText, Clusterer, Config, DupKind};
+use newsloom_model::{Article, Block, Format, Script, Source};
+
+fn article(id: &str, outlet: &str, hours: i64, title: &str, body: &[&str]) -> Article {
+    let base = DateTime::parse_from_rfc3339("2024-11-20T00:00:00+08:00").unwrap_or_default();
+    Article {
+        id: id.into(),
+        source: Source {
+            path: format!("{id}.html"),
+            format: Format::Html,
+        },
+        outlet: outlet.into(),
+        outlet_id: outlet.into(),
+        url: None,
+        mirror_url: None,
+        title: title.into(),
+        published: Some(base + Duration::hours(hours)),
+        published_precision: None,
+        authors: vec![],
+        editors: vec![],
+        dateline: None,
+        script: Script::Hans,
+        language: "zh".into(),
+        body: body.iter().map(|b| Block::paragraph(*b)).collect(),
+        images: vec![],
+        related: vec![],
+    }
+}
+
+fn stream() -> Vec<Article> {
+    let strike = "乌克兰首次使用美国陆军战术导弹系统ATACMS袭击俄罗斯布良斯克州境内目标，俄罗斯国防部说六枚导弹中五枚被防空系统击落，一枚的碎片落在军事设施内引发火灾。";
+    let strike2 = "俄罗斯国防部表示，乌克兰军队使用美国制造的ATACMS导弹袭击布良斯克州，六枚导弹中五枚被击落。克里姆林宫说这是冲突的新阶段。";
+    let trade = "日本财务省公布，10月贸易逆差为4612亿日元，连续四个月出现逆差，出口按年增长3.1%，进口增长0.4%，能源进口减少。";
+    let trade2 = "日本10月贸易收支为逆差4612亿日元，已经连续第四个月逆差。对华出口下降，汽车出口增加，能源进口金额减少。";
+    vec![
+        article("a1", "aj", 0, "乌克兰首次用ATACMS导弹袭击俄罗斯", &[strike]),
+        article("t1", "kyodo", 1, "日本10月贸易逆差为4612亿日元", &[trade]),
+        article(
+            "a2",
+            "nhk",
+            3,
+            "乌军首用ATACMS攻击俄罗斯境内目标",
+            &[strike2],
+        ),
+        article(
+            "a1m",
+            "mirror-aj",
+            4,
+            "乌克兰首次用ATACMS导弹袭击俄罗斯",
+            &[strike, "原文地址：镜像转载"],
+        ),
+        article("t2", "nhk", 5, "日本连续四个月出现贸易逆差", &[trade2]),
+    ]
+}
+
+fn feats(a: &Article) -> ArticleFeatures {
+    ArticleFeatures::from_article(&BasicText, a)
+}
+
+#[test]
+fn resumed_state_gives_the_same_result() {
+    let articles = stream();
+    let mut whole = Clusterer::new(Config::default());
+    for a in &articles {
+        whole.add(&feats(a));
+    }
+    let mut first = Clusterer::new(Config::default());
+    for a in &articles[..2] {
+        first.add(&feats(a));
+    }
+    let saved = serde_json::to_string(&first).unwrap_or_default();
+    let mut resumed: Clusterer = serde_json::from_str(&saved).unwrap_or_else(|e| panic!("{e}"));
+    for a in &articles[2..] {
+        resumed.add(&feats(a));
+    }
+    assert_eq!(whole.snapshot(), resumed.snapshot());
+}
+
+#[test]
+fn events_duplicates_and_late_arrivals() {
+    let mut c = Clusterer::new(Config::default());
+    let mut out = Vec::new();
+    for a in stream() {
+        out.push(c.add(&feats(&a)));
+    }
+    // Two reports of the strike are one event; the trade reports another.
+    assert_eq!(out[0].event, out[2].event);
+    assert_eq!(out[1].event, out[4].event);
+    assert_ne!(out[0].event, out[1].event);
+    assert_eq!(out[0].event, "ev-a1");
+    // The mirror copy is the same article with another source, in the same event.
+    let dup = out[3].duplicate_of.clone().map(|d| (d.of, d.kind));
+    assert_eq!(dup, Some(("a1".to_string(), DupKind::Near)));
+    assert_eq!(out[3].event, out[0].event);
+    // A late report (published before the latest article) still joins its event.
+    let late = article(
+        "a3",
+        "dw",
+        2,
+        "乌克兰首次使用美国ATACMS导弹袭击俄罗斯",
+        &["乌克兰首次使用美国提供的ATACMS导弹袭击俄罗斯布良斯克州，俄方称六枚导弹中五枚被击落。"],
+    );
+    let a = c.add(&feats(&late));
+    assert_eq!(a.event, out[0].event);
+    let snap = c.snapshot();
+    let ev = snap
+        .events
+        .iter()
+        .find(|e| e.id == "ev-a1")
+        .map(|e| e.articles.len());
+    assert_eq!(ev, Some(4));
+}
+
+#[test]
+fn quiet_events_are_evicted_and_taken() {
+    let mut c = Clusterer::new(Config {
+        window_hours: 24.0,
+        ..Config::default()
+    });
+    for a in stream() {
+        c.add(&feats(&a));
+    }
+    assert!(c.live_events() >= 2);
+    // A report three days later: everything before it is outside the window.
+    let later = article(
+        "x1",
+        "cna",
+        72,
+        "颱風登陸菲律賓",
+        &["強烈颱風萬宜登陸菲律賓呂宋島，當局疏散數十萬居民，多地停電停課。"],
+    );
+    c.add(&feats(&later));
+    assert_eq!(c.live_events(), 1);
+    assert_eq!(c.live_fingerprints(), 1);
+    let done = c.take_finished();
+    assert_eq!(
+        done.stories.iter().map(|s| s.articles.len()).sum::<usize>(),
+        5
+    );
+    assert_eq!(c.snapshot().events.len(), 1);
+}
