@@ -370,12 +370,9 @@ pub(crate) fn article_page(
         let Some(src) = safe_url(&img.url) else {
             continue;
         };
-        let alt = img.caption.as_deref().unwrap_or_default();
-        let _ = write!(
-            m,
-            "<figure><img src=\"{src}\" alt=\"{}\" loading=\"lazy\">",
-            esc(alt)
-        );
+        // The caption is the figure's text alternative (figcaption), and it switches script
+        // with the page; repeating it in `alt` would show it twice when the image is missing.
+        let _ = write!(m, "<figure><img src=\"{src}\" alt=\"\" loading=\"lazy\">");
         let mut cap = String::new();
         if let Some(c) = &img.caption {
             cap.push_str(&z(c));
