@@ -44,6 +44,8 @@ fn date_regex() -> &'static Regex {
                 r"(?P<ymd>(?:(?P<y>\d{{4}}|{n}{{4}})年|(?P<ry>今年|去年|前年|明年))?(?P<m>\d{{1,2}}|{n}{{1,3}})月(?P<d>\d{{1,2}}|{n}{{1,3}})[日号號])",
                 // 2: year + month (no day)
                 r"|(?P<ym>(?:(?P<y2>\d{{4}}|{n}{{4}})年|(?P<ry2>今年|去年|前年|明年))(?P<m2>\d{{1,2}}|{n}{{1,3}})月)",
+                // 2b: day of last / this / next month
+                r"|(?P<rmd>(?P<rm>上个|上個|上|本|这个|這個|下个|下個|下)月(?P<rmday>\d{{1,2}}|{n}{{1,3}})[日号號])",
                 // 3: relative week day
                 r"|(?P<wk>(?P<wrel>上上|上|本|这|這|下)(?:个|個)?(?:周|週|星期|礼拜|禮拜)(?P<wd>[一二三四五六日天]))",
                 // 4: bare week day
@@ -181,6 +183,16 @@ fn resolve(
     }
     let refd = reference?;
     let monday = refd - Duration::days(i64::from(refd.weekday().num_days_from_monday()));
+    if caps.name("rmd").is_some() {
+        let d = number(caps.name("rmday")?.as_str())?;
+        let first = refd.with_day(1)?;
+        let month_start = match caps.name("rm")?.as_str() {
+            "上" | "上个" | "上個" => (first - Duration::days(1)).with_day(1)?,
+            "下" | "下个" | "下個" => (first + Duration::days(32)).with_day(1)?,
+            _ => first,
+        };
+        return ymd(month_start.year(), month_start.month(), d);
+    }
     if caps.name("wk").is_some() {
         let wd = weekday_index(caps.name("wd")?.as_str())?;
         let weeks = match caps.name("wrel")?.as_str() {
@@ -288,6 +300,18 @@ mod tests {
             vec![("12月30日".into(), "2024-12-30".into())]
         );
         assert!(on("日本首相", 2024, 1, 1).is_empty());
+    }
+
+    #[test]
+    fn days_of_relative_months() {
+        assert_eq!(
+            on("她於上月24日再度入院", 2024, 11, 7),
+            vec![("上月24日".into(), "2024-10-24".into())]
+        );
+        assert_eq!(
+            on("下個月3日", 2024, 12, 20),
+            vec![("下個月3日".into(), "2025-01-03".into())]
+        );
     }
 
     #[test]
