@@ -6,10 +6,12 @@ use std::fmt::Write as _;
 use chrono::{DateTime, FixedOffset};
 use newsloom_model::{Article, BlockKind};
 use newsloom_store::StorySummary;
-use newsloom_view::{StoryView, TimelineKind};
+use newsloom_view::{StoryView, TimelineEntry, TimelineKind};
 
 use crate::html::{esc, file_stem, page, safe_url, z, z2};
 
+/// Timeline entries shown in full before the page folds single-article mentions away.
+const TIMELINE_SHOWN: usize = 40;
 /// Single-source statements shown per outlet on a story page (the JSON has them all).
 const SINGLE_SOURCE_PER_OUTLET: usize = 12;
 
@@ -47,6 +49,43 @@ fn chips(outlets: &Outlets, ids: &[String]) -> String {
             )
         })
         .collect()
+}
+
+fn timeline_list(root: &str, view: &StoryView, entries: &[&TimelineEntry]) -> String {
+    let mut m = String::from("<ol class=\"timeline\">");
+    for e in entries {
+        let class = match e.kind {
+            TimelineKind::Event => "event",
+            TimelineKind::Mention => "mention",
+        };
+        let sources: String = e
+            .articles
+            .iter()
+            .filter_map(|a| {
+                view.coverage.iter().find(|c| &c.article_id == a).map(|c| {
+                    format!(
+                        "<a class=\"chip\" href=\"{}\">{}</a>",
+                        article_href(root, a),
+                        z(&c.outlet)
+                    )
+                })
+            })
+            .collect();
+        let label = if e.kind == TimelineKind::Event {
+            "<span class=\"chip\">event</span>"
+        } else {
+            ""
+        };
+        let _ = write!(
+            m,
+            "<li class=\"{class}\"><span class=\"date\">{}</span>{label}{} {}</li>",
+            esc(&e.date),
+            z(&e.text),
+            sources
+        );
+    }
+    m.push_str("</ol>");
+    m
 }
 
 /// One page of the story index.
@@ -182,39 +221,24 @@ pub(crate) fn story_page(
     m.push_str("</tbody></table></section>");
 
     if !view.timeline.is_empty() {
-        m.push_str("<section id=\"timeline\"><h2>Timeline · 时间线</h2><ol class=\"timeline\">");
-        for e in &view.timeline {
-            let class = match e.kind {
-                TimelineKind::Event => "event",
-                TimelineKind::Mention => "mention",
-            };
-            let sources: String = e
-                .articles
-                .iter()
-                .filter_map(|a| {
-                    view.coverage.iter().find(|c| &c.article_id == a).map(|c| {
-                        format!(
-                            "<a class=\"chip\" href=\"{}\">{}</a>",
-                            article_href(root, a),
-                            z(&c.outlet)
-                        )
-                    })
-                })
-                .collect();
-            let label = if e.kind == TimelineKind::Event {
-                "<span class=\"chip\">event</span>"
-            } else {
-                ""
-            };
+        m.push_str("<section id=\"timeline\"><h2>Timeline · 时间线</h2>");
+        // A long story dates hundreds of sentences: the main list keeps the events and the
+        // happenings several articles state; the rest folds away.
+        let long = view.timeline.len() > TIMELINE_SHOWN;
+        let main_entry =
+            |e: &&TimelineEntry| !long || e.kind == TimelineKind::Event || e.articles.len() >= 2;
+        let (shown, folded): (Vec<&TimelineEntry>, Vec<&TimelineEntry>) =
+            view.timeline.iter().partition(main_entry);
+        m.push_str(&timeline_list(root, view, &shown));
+        if !folded.is_empty() {
             let _ = write!(
                 m,
-                "<li class=\"{class}\"><span class=\"date\">{}</span>{label}{} {}</li>",
-                esc(&e.date),
-                z(&e.text),
-                sources
+                "<details><summary>{} more dated mentions</summary>{}</details>",
+                folded.len(),
+                timeline_list(root, view, &folded)
             );
         }
-        m.push_str("</ol></section>");
+        m.push_str("</section>");
     }
 
     m.push_str("<section id=\"shared-facts\"><h2>Shared facts · 多家报道</h2>");
