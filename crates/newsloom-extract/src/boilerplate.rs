@@ -172,8 +172,14 @@ fn lift_lead(text: &str, byline: &mut Byline) -> String {
 
 /// Removes credit brackets and credit-only lines, recording the names.
 fn lift_credits(text: &str, byline: &mut Byline) -> String {
-    let trimmed = TRAILING_CODE.replace(text.trim(), "$1");
-    if CREDIT_LINE.is_match(&trimmed) {
+    let text = text.trim();
+    // Cheap tests first: this runs on every block of every article.
+    let trimmed = if text.ends_with(|c: char| c.is_ascii_digit()) {
+        TRAILING_CODE.replace(text, "$1")
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    if trimmed.len() <= 120 && CREDIT_LINE.is_match(&trimmed) {
         byline.merge(parse_credits(&trimmed));
         return String::new();
     }

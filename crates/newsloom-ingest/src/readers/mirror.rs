@@ -44,7 +44,8 @@ pub fn read(text: &str, path: &str) -> Result<Draft, ReadError> {
     let mut url = None;
     let mut in_footer = false;
     for line in lines {
-        let trimmed = line.trim();
+        // ASCII trimming: prettified lines carry deep indentation, and this runs on every line.
+        let trimmed = line.trim_ascii();
         if SHARE_PROMPTS.iter().any(|p| trimmed.starts_with(p)) {
             in_footer = true;
             continue;
