@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use clap::Args;
 use newsloom_digest::{DigestOptions, DigestReport, digest};
 use newsloom_store::{Store, StoryDetail, StoryFilter, StorySummary};
-use newsloom_text::TextLayer;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,7 +67,7 @@ pub struct StoryArgs {
 
 pub fn run_digest(args: DigestArgs, quiet: bool) -> Result<ExitCode> {
     let mut store = Store::open(&args.db)?;
-    let text = TextLayer::new(alias_table(args.mined.as_deref())?);
+    let aliases = alias_table(args.mined.as_deref())?;
     let mut summary = newsloom_ingest::Summary::default();
     let total: u64 = newsloom_ingest::collect_inputs(&args.paths, &mut summary)
         .iter()
@@ -76,13 +75,12 @@ pub fn run_digest(args: DigestArgs, quiet: bool) -> Result<ExitCode> {
         .sum();
     let bar = report::progress_bar(total, quiet);
     let options = DigestOptions {
+        aliases,
         jobs: args.jobs,
         command: command_line(),
         ..DigestOptions::default()
     };
-    let outcome = digest(&mut store, &text, &args.paths, &options, &|bytes| {
-        bar.inc(bytes)
-    });
+    let outcome = digest(&mut store, &args.paths, &options, &|bytes| bar.inc(bytes));
     bar.finish_and_clear();
     let outcome = outcome.with_context(|| format!("digest into {}", args.db.display()))?;
     if let Some(path) = &args.json {

@@ -33,6 +33,9 @@ pub struct AliasesArgs {
     /// The mined-alias file: read if it exists, updated with what `PATHS` add.
     #[arg(long, default_value = "aliases.json")]
     pub mined: PathBuf,
+    /// List the variants `newsloom digest` mined into this database instead (no mining).
+    #[arg(long, conflicts_with = "paths")]
+    pub db: Option<PathBuf>,
     /// Print the alias groups as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -74,7 +77,10 @@ pub fn run_analyze(args: AnalyzeArgs, quiet: bool) -> Result<ExitCode> {
 }
 
 pub fn run_aliases(args: AliasesArgs, quiet: bool) -> Result<ExitCode> {
-    let previous = if args.mined.exists() {
+    let previous = if let Some(db) = &args.db {
+        let store = newsloom_store::Store::open_read_only(db)?;
+        newsloom_digest::load_mined(&store)?
+    } else if args.mined.exists() {
         MinedAliases::load(&args.mined)?
     } else {
         MinedAliases::default()

@@ -26,7 +26,7 @@ use newsloom_store::{
     OutcomeKind, PassageReuse, RunCounts, RunInfo, RunRecord, Store, StoreError, StoryMerge,
     StoryRecord,
 };
-use newsloom_text::{Analysis, TextLayer};
+use newsloom_text::{AliasMiner, AliasTable, Analysis, MinedAliases, TextLayer};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -46,6 +46,9 @@ pub enum DigestError {
 /// Options of a digest run.
 #[derive(Debug, Clone)]
 pub struct DigestOptions {
+    /// Name variants to match with (curated, plus any the user supplies); the variants mined
+    /// from the articles themselves are kept in the store and added to these.
+    pub aliases: AliasTable,
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
     /// Documents per ingest transaction.
@@ -58,6 +61,7 @@ pub struct DigestOptions {
 impl Default for DigestOptions {
     fn default() -> Self {
         DigestOptions {
+            aliases: AliasTable::curated(),
             jobs: 0,
             batch_documents: 256,
             cluster: Config::default(),
@@ -91,7 +95,6 @@ const STATE_KEY_FORMAT: &str = "json";
 /// document as it is read.
 pub fn digest(
     store: &mut Store,
-    text: &TextLayer,
     roots: &[PathBuf],
     options: &DigestOptions,
     progress: &(dyn Fn(u64) + Sync),
@@ -113,7 +116,7 @@ pub fn digest(
             "ingest phase done"
         );
         let clustering = std::time::Instant::now();
-        let done = cluster_phase(store, text, options, &mut report);
+        let done = cluster_phase(store, options, &mut report);
         tracing::info!(
             seconds = clustering.elapsed().as_secs_f64(),
             "cluster phase done"
@@ -296,7 +299,6 @@ fn batch_of(reads: Vec<Read>, report: &mut DigestReport) -> Batch {
 
 fn cluster_phase(
     store: &mut Store,
-    text: &TextLayer,
     options: &DigestOptions,
     report: &mut DigestReport,
 ) -> Result<(), DigestError> {
@@ -304,6 +306,14 @@ fn cluster_phase(
     if pending.is_empty() {
         return Ok(());
     }
+    // New articles teach new name variants (`蒲亭（Vladimir Putin）`) before they are matched.
+    let mut miner = AliasMiner::resume(load_mined(store)?);
+    for article in &pending {
+        miner.observe(article);
+    }
+    let mined = miner.finish();
+    let layer = TextLayer::new(options.aliases.clone().with_mined(mined.clone()));
+    let text = &layer;
     let mut clusterer = load_clusterer(store, &options.cluster)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
@@ -344,6 +354,7 @@ fn cluster_phase(
     let mut batch = Batch {
         clusters: Some(cluster_update(&finished, &live, merges, state)),
         fingerprints,
+        blobs: vec![(MINED_ALIASES_KEY.to_string(), mined_blob(&mined)?)],
         ..Batch::default()
     };
     add_duplicates(&mut batch, &finished);
@@ -375,6 +386,32 @@ fn fingerprint_record(
             .map(|s| s.iter().map(|&v| u64::from(v)).collect())
             .unwrap_or_default(),
     }
+}
+
+/// Key of the mined name variants in the store.
+pub const MINED_ALIASES_KEY: &str = "mined_aliases";
+const MINED_ALIASES_VERSION: u32 = 1;
+
+/// The name variants mined so far (empty in a new store).
+pub fn load_mined(store: &Store) -> Result<MinedAliases, DigestError> {
+    match store.load_blob(MINED_ALIASES_KEY)? {
+        Some(blob) if blob.version == MINED_ALIASES_VERSION => serde_json::from_slice(&blob.data)
+            .map_err(|e| DigestError::State(format!("mined aliases: {e}"))),
+        Some(blob) => Err(DigestError::State(format!(
+            "mined aliases version {}",
+            blob.version
+        ))),
+        None => Ok(MinedAliases::default()),
+    }
+}
+
+fn mined_blob(mined: &MinedAliases) -> Result<ClusterState, DigestError> {
+    let data = serde_json::to_vec(mined).map_err(|e| DigestError::State(e.to_string()))?;
+    Ok(ClusterState {
+        format: STATE_KEY_FORMAT.into(),
+        version: MINED_ALIASES_VERSION,
+        data,
+    })
 }
 
 fn load_clusterer(store: &Store, config: &Config) -> Result<Clusterer, DigestError> {

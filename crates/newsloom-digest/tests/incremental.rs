@@ -3,14 +3,7 @@
 
 use newsloom_digest::{DigestOptions, DigestReport, digest};
 use newsloom_store::{ClusterMembership, Store, StoryFilter};
-use newsloom_text::TextLayer;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-fn text() -> &'static TextLayer {
-    static TEXT: OnceLock<TextLayer> = OnceLock::new();
-    TEXT.get_or_init(TextLayer::default)
-}
 
 fn seeds_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seeds")
@@ -31,7 +24,6 @@ fn copy_seeds(to: &Path, which: &[&str]) {
 fn run(store: &mut Store, roots: &[PathBuf]) -> DigestReport {
     digest(
         store,
-        text(),
         roots,
         &DigestOptions {
             batch_documents: 2,

@@ -648,6 +648,11 @@ impl Store {
         Ok(groups)
     }
 
+    /// A named state blob saved with [`crate::Batch::blobs`], if any.
+    pub fn load_blob(&self, key: &str) -> Result<Option<ClusterState>, StoreError> {
+        write::load_blob(&self.conn, &self.path, key)
+    }
+
     /// The clusterer state saved last, if any.
     pub fn load_cluster_state(&self) -> Result<Option<ClusterState>, StoreError> {
         write::load_state(&self.conn, &self.path)

@@ -272,6 +272,9 @@ pub struct Batch {
     pub near_duplicates: Vec<NearDuplicate>,
     pub passages: Vec<PassageReuse>,
     pub clusters: Option<ClusterUpdate>,
+    /// Other named state blobs to save with the batch (e.g. `mined_aliases`), keyed by name;
+    /// the cluster state has its own place in [`ClusterUpdate::state`].
+    pub blobs: Vec<(String, ClusterState)>,
 }
 
 /// What a batch changed.

@@ -209,6 +209,9 @@ fn write_batch(tx: &Connection, ctx: &Ctx, batch: &Batch) -> Result<BatchOutcome
     for fp in &batch.fingerprints {
         put_fingerprint(tx, ctx, fp)?;
     }
+    for (key, blob) in &batch.blobs {
+        save_blob(tx, ctx, key, blob)?;
+    }
     put_mentions(tx, ctx, &batch.mentions)?;
     for dup in &batch.near_duplicates {
         put_near_duplicate(tx, ctx, dup)?;
@@ -756,18 +759,26 @@ fn refresh_spans(tx: &Connection, ctx: &Ctx, stories: &BTreeSet<String>) -> Resu
 }
 
 fn save_state(tx: &Connection, ctx: &Ctx, state: &ClusterState) -> Result<()> {
+    save_blob(tx, ctx, CLUSTER_STATE_KEY, state)
+}
+
+fn save_blob(tx: &Connection, ctx: &Ctx, key: &str, state: &ClusterState) -> Result<()> {
     tx.prepare_cached(
         "INSERT OR REPLACE INTO kv (key, format, version, value, run_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
-    .and_then(|mut st| st.execute(params![CLUSTER_STATE_KEY, state.format, state.version, state.data, ctx.run, ctx.now]))
-    .map_err(ctx.err("saving the cluster state"))?;
+    .and_then(|mut st| st.execute(params![key, state.format, state.version, state.data, ctx.run, ctx.now]))
+    .map_err(ctx.err(format!("saving {key}")))?;
     Ok(())
 }
 
 pub(crate) fn load_state(conn: &Connection, path: &Path) -> Result<Option<ClusterState>> {
+    load_blob(conn, path, CLUSTER_STATE_KEY)
+}
+
+pub(crate) fn load_blob(conn: &Connection, path: &Path, key: &str) -> Result<Option<ClusterState>> {
     conn.prepare_cached("SELECT format, version, value FROM kv WHERE key = ?1")
         .and_then(|mut st| {
-            st.query_row([CLUSTER_STATE_KEY], |r| {
+            st.query_row([key], |r| {
                 Ok(ClusterState {
                     format: r.get(0)?,
                     version: r.get(1)?,
@@ -776,5 +787,5 @@ pub(crate) fn load_state(conn: &Connection, path: &Path) -> Result<Option<Cluste
             })
             .optional()
         })
-        .map_err(|e| StoreError::sqlite(path, "loading the cluster state", e))
+        .map_err(|e| StoreError::sqlite(path, format!("loading {key}"), e))
 }
