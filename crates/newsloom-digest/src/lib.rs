@@ -168,23 +168,36 @@ fn ingest_phase(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .build()?;
-    for chunk in inputs.chunks(options.batch_documents.max(1)) {
-        let reads: Vec<Read> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|input| {
-                    let read = read_input(input, roots, &known);
-                    progress(input.size);
-                    read
-                })
-                .collect()
+    let chunk_size = options.batch_documents.max(1);
+    // The pool reads the next chunk while this thread writes the current one to the store.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Read>>(1);
+    std::thread::scope(|scope| {
+        let known = &known;
+        scope.spawn(move || {
+            for chunk in inputs.chunks(chunk_size) {
+                let reads = pool.install(|| {
+                    chunk
+                        .par_iter()
+                        .map(|input| {
+                            let read = read_input(input, roots, known);
+                            progress(input.size);
+                            read
+                        })
+                        .collect()
+                });
+                if tx.send(reads).is_err() {
+                    return; // the writer stopped on an error
+                }
+            }
         });
-        let batch = batch_of(reads, report);
-        let outcome = store.put_batch(&batch)?;
-        report.new_articles += outcome.new_articles;
-        report.revised_articles += outcome.revised_articles;
-    }
-    Ok(())
+        for reads in rx {
+            let batch = batch_of(reads, report);
+            let outcome = store.put_batch(&batch)?;
+            report.new_articles += outcome.new_articles;
+            report.revised_articles += outcome.revised_articles;
+        }
+        Ok(())
+    })
 }
 
 /// The key of a document in the store: its canonical path, so overlapping inputs
