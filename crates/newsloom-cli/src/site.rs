@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use newsloom_site::{ExportFormat, SiteOptions};
 use newsloom_store::Store;
-use newsloom_text::TextLayer;
+use newsloom_text::{AliasTable, TextLayer};
 
 #[derive(Args)]
 pub struct SiteArgs {
@@ -56,9 +56,17 @@ fn open_existing(path: &Path) -> Result<Store> {
     Store::open_read_only(path).with_context(|| format!("opening {}", path.display()))
 }
 
+/// The text layer digest matched with: curated aliases plus the name variants mined into the
+/// store, so the view aligns statements with the same matching forms.
+fn layer_of(store: &Store) -> Result<TextLayer> {
+    let mined = newsloom_digest::load_mined(store)
+        .with_context(|| format!("reading mined aliases from {}", store.path().display()))?;
+    Ok(TextLayer::new(AliasTable::curated().with_mined(mined)))
+}
+
 pub fn run_site(args: SiteArgs, quiet: bool) -> Result<ExitCode> {
     let store = open_existing(&args.db)?;
-    let layer = TextLayer::default();
+    let layer = layer_of(&store)?;
     let options = SiteOptions {
         title: args.title,
         base_url: args.base_url,
@@ -82,7 +90,7 @@ pub fn run_site(args: SiteArgs, quiet: bool) -> Result<ExitCode> {
 
 pub fn run_export(args: ExportArgs, quiet: bool) -> Result<ExitCode> {
     let store = open_existing(&args.db)?;
-    let layer = TextLayer::default();
+    let layer = layer_of(&store)?;
     let format = match args.format {
         Format::Jsonl => ExportFormat::Jsonl,
         Format::Markdown => ExportFormat::Markdown,
