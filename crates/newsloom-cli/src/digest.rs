@@ -172,7 +172,19 @@ pub fn run_story(args: StoryArgs) -> Result<ExitCode> {
     };
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &story)?;
+        // The cross-source view (coverage, timeline, shared facts, quotes, copies, summary)
+        // together with the story's events and articles.
+        let layer = crate::site::layer_of(&store)?;
+        let view = newsloom_view::story_view_from_store(&store, &layer, &story.id)?;
+        // One object: the story's own fields (id, title, outlets, events, …) and the view's
+        // (coverage, timeline, shared_facts, single_source, quotes, copied_passages, summary).
+        let mut json = serde_json::to_value(&story)?;
+        if let (Some(fields), serde_json::Value::Object(view)) =
+            (json.as_object_mut(), serde_json::to_value(&view)?)
+        {
+            fields.extend(view);
+        }
+        serde_json::to_writer_pretty(&mut out, &json)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -214,7 +226,7 @@ pub fn run_story(args: StoryArgs) -> Result<ExitCode> {
 }
 
 /// The reading commands never create a database: a missing one is a clear error.
-fn open_existing(path: &Path) -> Result<Store> {
+pub(crate) fn open_existing(path: &Path) -> Result<Store> {
     if !path.exists() {
         bail!(
             "{}: no such database (run `newsloom digest PATH --db {}` first)",

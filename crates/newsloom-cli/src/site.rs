@@ -1,9 +1,10 @@
 //! `newsloom site` (static site from a store) and `newsloom export` (JSON Lines / markdown).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use crate::digest::open_existing;
+use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use newsloom_site::{ExportFormat, SiteOptions};
 use newsloom_store::Store;
@@ -44,21 +45,9 @@ pub struct ExportArgs {
     pub out: PathBuf,
 }
 
-/// The reading commands never create a database: a missing one is a clear error.
-fn open_existing(path: &Path) -> Result<Store> {
-    if !path.exists() {
-        bail!(
-            "{}: no such database (run `newsloom digest PATH --db {}` first)",
-            path.display(),
-            path.display()
-        );
-    }
-    Store::open_read_only(path).with_context(|| format!("opening {}", path.display()))
-}
-
 /// The text layer digest matched with: curated aliases plus the name variants mined into the
 /// store, so the view aligns statements with the same matching forms.
-fn layer_of(store: &Store) -> Result<TextLayer> {
+pub(crate) fn layer_of(store: &Store) -> Result<TextLayer> {
     let mined = newsloom_digest::load_mined(store)
         .with_context(|| format!("reading mined aliases from {}", store.path().display()))?;
     Ok(TextLayer::new(AliasTable::curated().with_mined(mined)))
