@@ -90,7 +90,7 @@ fn seed_site_pages_links_and_feeds() {
 fn exports_jsonl_and_markdown() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let layer = TextLayer::default();
-    let db = seed_store(tmp.path(), &layer);
+    let db = seed_store(tmp.path());
     let store = Store::open_read_only(&db).expect("store");
 
     let stories_n = store.stories(&Default::default()).expect("stories").len();

@@ -10,21 +10,22 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Digests `roots` into a new store at `db`.
-pub fn digest_into(db: &Path, roots: &[PathBuf], layer: &TextLayer) {
+/// Digests `roots` into a new store at `db` (digest builds its own text layer from the
+/// curated aliases and those it mines).
+pub fn digest_into(db: &Path, roots: &[PathBuf]) {
     let mut store = Store::open(db).unwrap_or_else(|e| panic!("{}: {e}", db.display()));
     let options = newsloom_digest::DigestOptions {
         jobs: 2,
         ..Default::default()
     };
-    newsloom_digest::digest(&mut store, layer, roots, &options, &|_| {})
+    newsloom_digest::digest(&mut store, roots, &options, &|_| {})
         .unwrap_or_else(|e| panic!("digest: {e}"));
 }
 
 /// A store of the five seeds (one story).
-pub fn seed_store(dir: &Path, layer: &TextLayer) -> PathBuf {
+pub fn seed_store(dir: &Path) -> PathBuf {
     let db = dir.join("seeds.db");
-    digest_into(&db, &[repo_root().join("examples/seeds")], layer);
+    digest_into(&db, &[repo_root().join("examples/seeds")]);
     db
 }
 
