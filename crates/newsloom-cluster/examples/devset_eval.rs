@@ -55,6 +55,11 @@ fn main() -> anyhow::Result<()> {
     let n_quotes: usize = feats.iter().map(|f| f.quotes.len()).sum();
     eprintln!("analysis {use_analysis} entities {n_ent} quote clauses {n_quotes}");
     let mut clusterer = Clusterer::new(config);
+    if std::env::var("NEWSLOOM_PRIME_BATCH").is_ok() {
+        for f in &feats {
+            clusterer.prime_df(f);
+        }
+    }
     for &i in &order {
         clusterer.add(&feats[i]);
     }

@@ -49,6 +49,9 @@ pub struct Config {
     /// happening; bodies share the background of the whole story, which is what makes the
     /// events of one large story (ATACMS strike, Storm Shadow strike, ICBM launch) look alike.
     pub title_blend: f32,
+    /// Exponent of the event coherence factor on the centroid cosine (0 = plain centroid,
+    /// 1 = average link).
+    pub coherence_power: f32,
     /// Score at or above which an article joins an event.
     pub event_threshold: f32,
     /// Score at or above which a new event joins a story.
@@ -81,6 +84,7 @@ impl Default for Config {
             max_postings: 2000,
             link_weight: 0.8,
             title_blend: 0.3,
+            coherence_power: 0.0,
             trigrams: false,
             event_threshold: 0.15,
             story_threshold: 0.18,
@@ -186,6 +190,10 @@ struct Event {
     norm_docs: u64,
     title_centroid: FxHashMap<u64, f32>,
     title_sq: f32,
+    /// Sum of the members' idf-weighted norms: `sqrt(sq) / mass` is the event's coherence
+    /// (1 when all members say the same thing).
+    #[serde(default)]
+    mass: f32,
     indexed: FxHashSet<u64>,
     dormant: bool,
     /// Title of the most central member, fixed when the event goes dormant.
@@ -710,6 +718,14 @@ impl Clusterer {
             return 0.0;
         };
         let mut full = q.cosine(&e.centroid, e.sq);
+        if self.config.coherence_power > 0.0 && e.mass > 0.0 {
+            // Average link rather than centroid: a broad event (a whole story's worth of
+            // reports chained together) attracts everything on its topic through its
+            // centroid; scaling by coherence turns the centroid cosine into the mean
+            // member cosine.
+            let coherence = (e.sq.max(0.0).sqrt() / e.mass).clamp(0.0, 1.0);
+            full *= coherence.powf(self.config.coherence_power);
+        }
         let mut title = t.cosine(&e.title_centroid, e.title_sq);
         let b = self.config.title_blend.clamp(0.0, 1.0);
         // Member links can only lift a score that the centroids already put near the
@@ -788,6 +804,7 @@ impl Clusterer {
                 norm_docs: self.docs,
                 title_centroid: FxHashMap::default(),
                 title_sq: 0.0,
+                mass: 0.0,
                 indexed: FxHashSet::default(),
                 dormant: false,
                 title: None,
@@ -816,6 +833,12 @@ impl Clusterer {
             return;
         };
         add_scaled(&mut e.centroid, &mut e.sq, terms, scale, &idf2);
+        e.mass += terms
+            .iter()
+            .zip(&idf2)
+            .map(|(&(_, w), &i2)| (w * scale).powi(2) * i2)
+            .sum::<f32>()
+            .sqrt();
         add_scaled(
             &mut e.title_centroid,
             &mut e.title_sq,
