@@ -3,7 +3,7 @@
 use crate::report;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use newsloom_ingest::{Options, Summary, collect_inputs, ingest, read_file};
+use newsloom_ingest::{Options, Summary, collect_inputs, ingest, ingest_with, read_file};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,21 +34,26 @@ pub fn run_ingest(args: IngestArgs, quiet: bool) -> Result<ExitCode> {
     let bar = report::progress_bar(total, quiet);
     let mut out = open_output(args.output.as_ref())?;
     let mut write_error = None;
-    let mut sink = |article: newsloom_model::Article| {
+    // Serialization runs on the workers; this thread only writes lines, in input order.
+    let mut sink = |line: serde_json::Result<String>| {
         if write_error.is_some() {
             return;
         }
-        let line = serde_json::to_string(&article).map_err(anyhow::Error::from);
-        if let Err(e) = line.and_then(|l| writeln!(out, "{l}").map_err(anyhow::Error::from)) {
+        let written = line
+            .map_err(anyhow::Error::from)
+            .and_then(|l| writeln!(out, "{l}").map_err(anyhow::Error::from));
+        if let Err(e) = written {
             write_error = Some(e);
         }
     };
     let progress = |bytes: u64| bar.inc(bytes);
-    ingest(
+    let prepare = |article: newsloom_model::Article| serde_json::to_string(&article);
+    ingest_with(
         &inputs,
         &Options { jobs: args.jobs },
         &mut summary,
         &progress,
+        &prepare,
         &mut sink,
     )?;
     bar.finish_and_clear();

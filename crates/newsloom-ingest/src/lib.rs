@@ -215,10 +215,23 @@ pub fn ingest(
     progress: &(dyn Fn(u64) + Sync),
     sink: &mut dyn FnMut(Article),
 ) -> Result<(), rayon::ThreadPoolBuildError> {
+    ingest_with(inputs, options, summary, progress, &|a| a, sink)
+}
+
+/// Like [`ingest`], but each article first goes through `prepare` on the worker threads (for
+/// example serialization to JSON), so that work scales with `--jobs` too.
+pub fn ingest_with<T: Send>(
+    inputs: &[Input],
+    options: &Options,
+    summary: &mut Summary,
+    progress: &(dyn Fn(u64) + Sync),
+    prepare: &(dyn Fn(Article) -> T + Sync),
+    sink: &mut dyn FnMut(T),
+) -> Result<(), rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .build()?;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(1);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Vec<T>, Outcome)>>(1);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             for chunk in inputs.chunks(CHUNK) {
@@ -226,9 +239,13 @@ pub fn ingest(
                     chunk
                         .par_iter()
                         .map(|input| {
-                            let outcome = read_file(&input.path);
+                            let mut outcome = read_file(&input.path);
+                            let prepared = std::mem::take(&mut outcome.articles)
+                                .into_iter()
+                                .map(prepare)
+                                .collect();
                             progress(input.size);
-                            outcome
+                            (prepared, outcome)
                         })
                         .collect()
                 });
@@ -238,10 +255,9 @@ pub fn ingest(
             }
         });
         for (chunk, outcomes) in inputs.chunks(CHUNK).zip(rx) {
-            for (input, mut outcome) in chunk.iter().zip(outcomes) {
-                let articles = std::mem::take(&mut outcome.articles);
-                let count = articles.len();
-                articles.into_iter().for_each(&mut *sink);
+            for (input, (prepared, outcome)) in chunk.iter().zip(outcomes) {
+                let count = prepared.len();
+                prepared.into_iter().for_each(&mut *sink);
                 summary.absorb(input.size, count, outcome);
             }
         }
