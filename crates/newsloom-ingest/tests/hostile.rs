@@ -160,3 +160,27 @@ fn bad_files_are_reported_and_the_rest_goes_on() {
     assert_eq!(summary.skipped.get("not a document (.css)"), Some(&1));
     assert_eq!(summary.articles, 1);
 }
+
+#[test]
+fn gzip_compressed_pages_are_read_like_plain_ones() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let page = r#"<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>王毅會蒲亭 | 中央社</title>
+<meta property="og:title" content="王毅會蒲亭"><meta property="article:published_time" content="2023-02-22T18:04:07+08:00">
+<link rel="canonical" href="https://www.cna.com.tw/news/aopl/202302220400.aspx"></head>
+<body><nav><a href="/">首頁</a></nav><article><h1>王毅會蒲亭</h1><div itemprop="articleBody">
+<p>（中央社台北22日電）中共中央外事工作委員會辦公室主任王毅今天在莫斯科與俄羅斯總統蒲亭會談，雙方討論了烏克蘭問題。</p>
+<p>王毅表示，當前國際情勢確實嚴峻複雜，但是中俄關係「歷經國際風雲的考驗，成熟堅韌、穩如泰山」。</p></div></article></body></html>"#;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(page.as_bytes()).unwrap();
+    let plain = one_article(&write(dir.path(), "cna.html", page.as_bytes()));
+    let packed = one_article(&write(dir.path(), "cna.html.gz", &gz.finish().unwrap()));
+    assert_eq!(packed.title, "王毅會蒲亭");
+    assert_eq!(packed.outlet_id, "cna");
+    assert_eq!(packed.dateline.as_deref(), Some("台北"));
+    assert_eq!(
+        (&packed.body, &packed.url, packed.published),
+        (&plain.body, &plain.url, plain.published)
+    );
+    assert_eq!(packed.body.len(), 2);
+}
