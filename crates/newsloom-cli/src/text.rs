@@ -121,10 +121,18 @@ pub fn run_aliases(args: AliasesArgs, quiet: bool) -> Result<ExitCode> {
         return Ok(exit);
     }
     for g in &groups {
+        // Ambiguous spellings (shared by several names) are listed but not used for matching.
         let variants: Vec<String> = g
             .variants
             .iter()
-            .map(|v| format!("{} ({})", v.form, v.count))
+            .map(|v| {
+                let note = if v.ambiguous {
+                    " [ambiguous: not matched]"
+                } else {
+                    ""
+                };
+                format!("{} ({}){note}", v.form, v.count)
+            })
             .collect();
         writeln!(
             out,
