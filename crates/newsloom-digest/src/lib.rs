@@ -363,11 +363,14 @@ fn cluster_phase(
     tracing::info!(seconds = started.elapsed().as_secs_f64(), "clustered");
     let finished = clusterer.take_finished();
     let live = clusterer.snapshot();
-    let state = save_state(&clusterer)?;
+    let state = to_blob(&clusterer, STATE_VERSION)?;
     let mut batch = Batch {
         clusters: Some(cluster_update(&finished, &live, merges, state)),
         fingerprints,
-        blobs: vec![(MINED_ALIASES_KEY.to_string(), mined_blob(&mined)?)],
+        blobs: vec![(
+            MINED_ALIASES_KEY.to_string(),
+            to_blob(&mined, MINED_ALIASES_VERSION)?,
+        )],
         ..Batch::default()
     };
     add_duplicates(&mut batch, &finished);
@@ -407,46 +410,44 @@ const MINED_ALIASES_VERSION: u32 = 1;
 
 /// The name variants mined so far (empty in a new store).
 pub fn load_mined(store: &Store) -> Result<MinedAliases, DigestError> {
-    match store.load_blob(MINED_ALIASES_KEY)? {
-        Some(blob) if blob.version == MINED_ALIASES_VERSION => serde_json::from_slice(&blob.data)
-            .map_err(|e| DigestError::State(format!("mined aliases: {e}"))),
-        Some(blob) => Err(DigestError::State(format!(
-            "mined aliases version {}",
-            blob.version
-        ))),
-        None => Ok(MinedAliases::default()),
-    }
-}
-
-fn mined_blob(mined: &MinedAliases) -> Result<ClusterState, DigestError> {
-    let data = serde_json::to_vec(mined).map_err(|e| DigestError::State(e.to_string()))?;
-    Ok(ClusterState {
-        format: STATE_KEY_FORMAT.into(),
-        version: MINED_ALIASES_VERSION,
-        data,
-    })
+    let blob = store.load_blob(MINED_ALIASES_KEY)?;
+    Ok(from_blob(blob, MINED_ALIASES_VERSION, "mined aliases")?.unwrap_or_default())
 }
 
 fn load_clusterer(store: &Store, config: &Config) -> Result<Clusterer, DigestError> {
-    match store.load_cluster_state()? {
-        Some(state) if state.version == STATE_VERSION && state.format == STATE_KEY_FORMAT => {
-            serde_json::from_slice(&state.data).map_err(|e| DigestError::State(e.to_string()))
-        }
-        Some(state) => Err(DigestError::State(format!(
-            "format {} version {}",
-            state.format, state.version
-        ))),
-        None => Ok(Clusterer::new(config.clone())),
-    }
+    let blob = store.load_cluster_state()?;
+    Ok(from_blob(blob, STATE_VERSION, "clusterer state")?
+        .unwrap_or_else(|| Clusterer::new(config.clone())))
 }
 
-fn save_state(clusterer: &Clusterer) -> Result<ClusterState, DigestError> {
-    let data = serde_json::to_vec(clusterer).map_err(|e| DigestError::State(e.to_string()))?;
+/// A state value as a versioned JSON blob for the store's `kv` table.
+fn to_blob(value: &impl serde::Serialize, version: u32) -> Result<ClusterState, DigestError> {
+    let data = serde_json::to_vec(value).map_err(|e| DigestError::State(e.to_string()))?;
     Ok(ClusterState {
         format: STATE_KEY_FORMAT.into(),
-        version: STATE_VERSION,
+        version,
         data,
     })
+}
+
+/// Reads a blob written by [`to_blob`]; one of another format or version is refused.
+fn from_blob<T: serde::de::DeserializeOwned>(
+    blob: Option<ClusterState>,
+    version: u32,
+    what: &str,
+) -> Result<Option<T>, DigestError> {
+    match blob {
+        None => Ok(None),
+        Some(b) if b.version == version && b.format == STATE_KEY_FORMAT => {
+            serde_json::from_slice(&b.data)
+                .map(Some)
+                .map_err(|e| DigestError::State(format!("{what}: {e}")))
+        }
+        Some(b) => Err(DigestError::State(format!(
+            "{what}: format {} version {}",
+            b.format, b.version
+        ))),
+    }
 }
 
 /// Events and stories that changed: the finished ones (now forgotten by the clusterer) and
@@ -498,7 +499,9 @@ fn cluster_update(
     }
 }
 
-fn add_duplicates(batch: &mut Batch, clusters: &Clusters) {
+/// Adds the clusterer's duplicate links and reused passages to a store batch, in the store's
+/// shapes (one place converts them, for digest and for anyone building a store by hand).
+pub fn add_duplicates(batch: &mut Batch, clusters: &Clusters) {
     for d in &clusters.duplicates {
         let kind = match d.of.kind {
             newsloom_cluster::DupKind::Exact => DuplicateKind::Exact,

@@ -75,44 +75,12 @@ pub fn seed_articles() -> Vec<newsloom_model::Article> {
 /// clusterer, but the story grouping fixed, so page tests do not depend on how the
 /// clusterer groups stories.
 pub fn one_story_store(db: &Path, articles: &[newsloom_model::Article], layer: &TextLayer) {
-    use newsloom_store::{
-        Batch, ClusterUpdate, DuplicateKind, EventRecord, NearDuplicate, PassageReuse, StoryRecord,
-    };
+    use newsloom_store::{Batch, ClusterUpdate, EventRecord, StoryRecord};
     let clusters =
         newsloom_cluster::cluster_articles(layer, articles, &newsloom_cluster::Config::default());
     let story = "story-one".to_string();
-    let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
-    let batch = Batch {
+    let mut batch = Batch {
         articles: articles.to_vec(),
-        near_duplicates: clusters
-            .duplicates
-            .iter()
-            .map(|d| NearDuplicate {
-                article_a: d.of.of.clone(),
-                article_b: d.article.clone(),
-                kind: match d.of.kind {
-                    newsloom_cluster::DupKind::Exact => DuplicateKind::Exact,
-                    _ => DuplicateKind::Near,
-                },
-                similarity: f64::from(d.of.similarity),
-            })
-            .collect(),
-        passages: clusters
-            .passages
-            .iter()
-            .map(|p| PassageReuse {
-                article_a: p.earlier.article.clone(),
-                block_a: n(p.earlier.block),
-                start_a: n(p.earlier.start),
-                end_a: n(p.earlier.end),
-                article_b: p.later.article.clone(),
-                block_b: n(p.later.block),
-                start_b: n(p.later.start),
-                end_b: n(p.later.end),
-                chars: n(p.chars),
-                similarity: 1.0,
-            })
-            .collect(),
         clusters: Some(ClusterUpdate {
             replace_all: true,
             stories: vec![StoryRecord {
@@ -138,6 +106,7 @@ pub fn one_story_store(db: &Path, articles: &[newsloom_model::Article], layer: &
         }),
         ..Default::default()
     };
+    newsloom_digest::add_duplicates(&mut batch, &clusters);
     let mut store = Store::open(db).unwrap_or_else(|e| panic!("{}: {e}", db.display()));
     store
         .put_batch(&batch)
