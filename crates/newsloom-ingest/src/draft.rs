@@ -3,8 +3,8 @@
 //! decided, so that all formats follow the same rules.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
-use newsloom_extract::boilerplate::clean_blocks;
-use newsloom_extract::byline::{Byline, LeadDate};
+use newsloom_extract::boilerplate::{Cleaned, clean_blocks};
+use newsloom_extract::byline::{Byline, LeadDate, parse_lead};
 use newsloom_extract::outlet::{self, Outlet};
 use newsloom_model::{
     Article, Block, Format, Image, Link, Precision, Script, Source, article_id, detect_script,
@@ -34,6 +34,11 @@ pub struct Draft {
     pub images: Vec<Image>,
     pub related: Vec<Link>,
     pub language: Option<String>,
+    /// Set by readers whose extractor already removed boilerplate and lifted bylines (the
+    /// HTML page extractor), so the body is not cleaned a second time.
+    pub body_is_clean: bool,
+    /// The dateline such an extractor found.
+    pub dateline: Option<String>,
 }
 
 /// Beijing and Taipei time: the zone of dates Chinese-language leads give without one.
@@ -58,7 +63,7 @@ impl Draft {
     /// Cleans the body, resolves outlet, time and bylines, and builds the article.
     pub fn into_article(mut self) -> Article {
         self.demote_aggregator_url();
-        let cleaned = clean_blocks(std::mem::take(&mut self.body));
+        let cleaned = self.cleaned_body();
         let byline = cleaned.byline;
         let outlet = self.resolve_outlet(&byline);
         let (published, precision) = match self.resolve_time(&byline) {
@@ -111,6 +116,24 @@ impl Draft {
             images,
             related,
         }
+    }
+
+    /// The body without boilerplate and what its text says about authorship; cleaned here
+    /// unless the reader's extractor already did it.
+    fn cleaned_body(&mut self) -> Cleaned {
+        let blocks = std::mem::take(&mut self.body);
+        if !self.body_is_clean {
+            return clean_blocks(blocks);
+        }
+        // The lead still names the outlet and the date (`（中央社台北22日電）`); reading it
+        // changes no text.
+        let mut byline = blocks
+            .first()
+            .and_then(|b| parse_lead(&b.text))
+            .map(|(b, _)| b)
+            .unwrap_or_default();
+        byline.dateline = self.dateline.take().or(byline.dateline);
+        Cleaned { blocks, byline }
     }
 
     /// A "source" URL on an aggregator (`…github.io/pen/2411/cna/…`) is where the article was

@@ -66,6 +66,8 @@ pub fn read(bytes: &[u8], path: &str, mut outcome: Outcome) -> Outcome {
             images: page.images,
             related: page.related,
             language: Some(page.language),
+            body_is_clean: true,
+            dateline: page.dateline,
             ..Draft::default()
         },
         true,
