@@ -8,7 +8,10 @@
 #     1% characters changed, mirror footer) whose truth is known: near-duplicate precision
 #     and recall, articles/s, peak memory, live-window state sizes.
 #  3. MinHash LSH alone, newsloom vs Python datasketch (bench/.venv from PyPI) on the same
-#     documents, shingles, permutations and bands: docs/s ratio and recall.
+#     documents, shingles, shingle hash (newsloom's, given to datasketch as its hashfunc),
+#     permutations, bands and decision rule: docs/s ratio, recall and precision, and a check
+#     that both computed identical signatures and decisions. Also datasketch with its default
+#     sha1 shingle hash (speed reference) and newsloom's production Deduper on the same docs.
 #
 # Usage: bench/cluster.sh [TOTAL]
 set -euo pipefail
@@ -41,17 +44,28 @@ run agora-j2 agora --jobs 2
 echo "== generated stream, $TOTAL articles"
 run synth-j1 synth --jobs 1 --total "$TOTAL"
 run synth-j2 synth --jobs 2 --total "$TOTAL"
-echo "== MinHash LSH: newsloom vs datasketch (same docs, shingles, permutations, bands)"
+echo "== MinHash LSH: newsloom vs datasketch (same docs, shingles, shingle hash, permutations, bands, rule)"
 "$BIN" export --out "$OUT" 2>/dev/null
 run dedup-j1 dedup --jobs 1 --out "$OUT"
 run dedup-j2 dedup --jobs 2 --out "$OUT"
+run dedup-prod-j1 dedup --jobs 1 --out "$OUT" --production
 bench/.venv/bin/python bench/datasketch_lsh.py "$OUT" | tee "$OUT/datasketch.json"
+bench/.venv/bin/python bench/datasketch_lsh.py "$OUT" --hash sha1 | tee "$OUT/datasketch-sha1.json"
 bench/.venv/bin/python - "$OUT" <<'PY'
 import json, sys
 out = sys.argv[1]
 n = json.load(open(f"{out}/dedup-j1.json"))
+prod = json.load(open(f"{out}/dedup-prod-j1.json"))
 d = json.load(open(f"{out}/datasketch.json"))
-print(f"newsloom/datasketch docs/s (jobs 1): {n['docs_per_s'] / d['docs_per_s']:.1f}x; "
+s = json.load(open(f"{out}/datasketch-sha1.json"))
+print(f"newsloom/datasketch docs per CPU-s (jobs 1): {n['docs_per_cpu_s'] / d['docs_per_cpu_s']:.1f}x "
+      f"({n['docs_per_cpu_s']:.0f} vs {d['docs_per_cpu_s']:.0f}; wall {n['docs_per_s'] / d['docs_per_s']:.1f}x); "
       f"recall newsloom {n['recall']:.4f} vs datasketch {d['recall']:.4f}; "
-      f"precision {n['precision']:.4f} vs {d['precision']:.4f}")
+      f"precision {n['precision']:.4f} vs {d['precision']:.4f}; "
+      f"same signatures {d.get('signatures_equal_to_newsloom')}/{d['docs']}, "
+      f"same decisions {d.get('decisions_equal_to_newsloom')}/{d['docs']}")
+print(f"datasketch with its default sha1 shingle hash: {s['docs_per_cpu_s']:.0f} docs per CPU-s, "
+      f"recall {s['recall']:.4f}, precision {s['precision']:.4f}")
+print(f"newsloom production Deduper (exact body hash first, >= min_chars, passages): "
+      f"{prod['docs_per_cpu_s']:.0f} docs per CPU-s, recall {prod['recall']:.4f}, precision {prod['precision']:.4f}")
 PY

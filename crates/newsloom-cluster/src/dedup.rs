@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::features::ArticleFeatures;
-use crate::minhash::{LshIndex, MinHasher, estimate_jaccard, shingle_hashes};
+use crate::minhash::{LshIndex, MinHasher, estimate_jaccard};
 
 /// Settings of the deduplicator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -182,24 +182,36 @@ impl Deduper {
     }
 
     /// Exact hash and MinHash signature of an article (pure; safe to run in parallel).
+    ///
+    /// Both are computed from the title and blocks in place: the hashes equal those of
+    /// [`Deduper::fingerprint_text`] (and of the concatenated body) without building either.
     pub fn fingerprints(&self, f: &ArticleFeatures) -> Fingerprints {
-        let text = Self::fingerprint_text(f);
+        let body_chars = f.body_chars();
+        let text_chars = f.title_form.chars().count() + f.blocks.len() + body_chars;
         // Exact identity ignores the title so a feed copy with an edited headline still
-        // matches on the body; empty bodies fall back to the title.
-        let body_only: String = f.blocks.concat();
-        let basis = if body_only.chars().count() >= self.config.min_chars {
-            &body_only
+        // matches on the body; empty bodies fall back to the whole fingerprint text.
+        let mut exact = blake3::Hasher::new();
+        if body_chars >= self.config.min_chars {
+            for b in &f.blocks {
+                exact.update(b.as_bytes());
+            }
         } else {
-            &text
-        };
+            exact.update(f.title_form.as_bytes());
+            for b in &f.blocks {
+                exact.update(b"\n");
+                exact.update(b.as_bytes());
+            }
+        }
         let exact = u64::from_le_bytes(
-            blake3::hash(basis.as_bytes()).as_bytes()[..8]
+            exact.finalize().as_bytes()[..8]
                 .try_into()
                 .unwrap_or([0; 8]),
         );
-        let sig = (text.chars().count() >= self.config.min_chars).then(|| {
-            self.hasher
-                .signature(&shingle_hashes(&text, self.config.shingle))
+        // The newlines between title and blocks are whitespace, which shingling skips.
+        let sig = (text_chars >= self.config.min_chars).then(|| {
+            let parts =
+                std::iter::once(f.title_form.as_str()).chain(f.blocks.iter().map(String::as_str));
+            self.hasher.text_signature(parts, self.config.shingle)
         });
         Fingerprints { exact, sig }
     }
@@ -431,6 +443,7 @@ fn sentences(block: &str) -> Vec<(usize, usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::minhash::shingle_hashes;
 
     fn feat(id: &str, t: i64, blocks: &[&str]) -> ArticleFeatures {
         ArticleFeatures {
@@ -442,6 +455,49 @@ mod tests {
             blocks: blocks.iter().map(|s| s.to_string()).collect(),
             entities: vec![],
             quotes: vec![],
+        }
+    }
+
+    /// The fingerprints as first defined: hashes of the built texts.
+    fn fingerprints_from_built_texts(d: &Deduper, f: &ArticleFeatures) -> (u64, Option<Vec<u32>>) {
+        let text = Deduper::fingerprint_text(f);
+        let body: String = f.blocks.concat();
+        let basis = if body.chars().count() >= d.config.min_chars {
+            &body
+        } else {
+            &text
+        };
+        let mut exact = [0u8; 8];
+        exact.copy_from_slice(&blake3::hash(basis.as_bytes()).as_bytes()[..8]);
+        let sig = (text.chars().count() >= d.config.min_chars)
+            .then(|| d.hasher.signature(&shingle_hashes(&text, d.config.shingle)));
+        (u64::from_le_bytes(exact), sig)
+    }
+
+    #[test]
+    fn fingerprints_equal_hashes_of_the_built_texts() {
+        let d = Deduper::new(DedupConfig::default());
+        let long = "乌克兰首次使用美国陆军战术导弹系统袭击俄罗斯领土，俄罗斯国防部说六枚导弹中五枚被击落。";
+        let cases: Vec<ArticleFeatures> = vec![
+            feat("t", 1, &[long, "", "克里姆林宫表示将作出相应回应。"]),
+            feat(
+                "a title that is long enough on its own to be shingled",
+                1,
+                &["短"],
+            ),
+            feat("t", 1, &[]),
+            feat("", 1, &["", " "]),
+            feat(
+                "t",
+                1,
+                &["first line\nsecond line of a block with a newline inside it"],
+            ),
+            feat("标题", 1, &["正文正好四十个字符吗", long]),
+        ];
+        for f in &cases {
+            let fp = d.fingerprints(f);
+            let (exact, sig) = fingerprints_from_built_texts(&d, f);
+            assert_eq!((fp.exact, fp.sig), (exact, sig), "{f:?}");
         }
     }
 
