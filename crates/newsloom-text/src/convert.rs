@@ -138,13 +138,16 @@ impl Tables {
     }
 
     fn convert(&self, text: &str) -> String {
-        // Compatibility ideographs are rare; normalize only when one is present.
+        // Compatibility ideographs are rare; normalize only when one is present. Their UTF-8
+        // forms start with byte 0xEF (U+F900..U+FAFF) or 0xF0 (U+2F800..U+2FA1F): a byte scan
+        // rules most texts out without decoding them.
         let normalized;
         let is_compat = |c: char| {
             matches!(c, '\u{F900}'..='\u{FAFF}' | '\u{2F800}'..='\u{2FA1F}')
                 && self.normalize.contains_key(&c)
         };
-        let text = if text.chars().any(is_compat) {
+        let may_have_compat = text.as_bytes().iter().any(|&b| b == 0xEF || b == 0xF0);
+        let text = if may_have_compat && text.chars().any(is_compat) {
             normalized = text
                 .chars()
                 .map(|c| *self.normalize.get(&c).unwrap_or(&c))
@@ -267,34 +270,48 @@ pub fn t2s(text: &str) -> String {
 /// Share of Han characters that t2s changes above which a text counts as traditional script.
 const TRADITIONAL_SHARE: f64 = 0.15;
 
-/// True when a text is written in traditional script: enough of its characters are ones t2s
-/// converts. Simplified text quoting one traditional name stays simplified.
-pub(crate) fn is_traditional(text: &str) -> bool {
-    let tables = t2s_tables();
-    let (mut han, mut changed) = (0usize, 0usize);
-    for c in text.chars() {
-        if c.is_ascii() {
-            continue;
+/// Counts what decides whether a text is in traditional script, one character at a time
+/// (so the count can ride along another pass over the text).
+pub(crate) struct ScriptCount {
+    tables: &'static Tables,
+    han: usize,
+    changed: usize,
+}
+
+impl ScriptCount {
+    pub(crate) fn new() -> Self {
+        ScriptCount {
+            tables: t2s_tables(),
+            han: 0,
+            changed: 0,
         }
-        if crate::fold::is_han(c) {
-            han += 1;
-            if tables.lookup(c) & CODE_MASK != 0 {
-                changed += 1;
+    }
+
+    #[inline]
+    pub(crate) fn observe(&mut self, c: char) {
+        if !c.is_ascii() && crate::fold::is_han(c) {
+            self.han += 1;
+            if self.tables.lookup(c) & CODE_MASK != 0 {
+                self.changed += 1;
             }
         }
     }
-    han > 0 && changed as f64 >= TRADITIONAL_SHARE * han as f64
+
+    /// Enough of the Han characters seen are ones t2s converts.
+    pub(crate) fn is_traditional(&self) -> bool {
+        self.han > 0 && self.changed as f64 >= TRADITIONAL_SHARE * self.han as f64
+    }
 }
 
 /// The matching conversion: traditional text first loses its Taiwan / Hong Kong variant
 /// characters and measured Taiwan phrasings (`著`→`着`, `衞`→`衛`, `透過`→`通過`), then t2s.
-/// The regional stage only runs on traditional text: its tables map characters that simplified
-/// text uses differently (`么`).
-pub(crate) fn to_simplified(text: &str) -> String {
+/// The regional stage only runs on traditional text (`traditional`, from a [`ScriptCount`] over
+/// `text`): its tables map characters that simplified text uses differently (`么`).
+pub(crate) fn to_simplified_as(text: &str, traditional: bool) -> String {
     if text.is_ascii() {
         return text.to_string();
     }
-    if is_traditional(text) {
+    if traditional {
         t2s(&regional_tables().convert(text))
     } else {
         t2s(text)

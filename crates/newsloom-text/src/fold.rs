@@ -54,6 +54,13 @@ pub(crate) fn is_han(c: char) -> bool {
 /// next to CJK text disappear (they are layout, `王毅访俄 莫斯科`), line breaks are kept as
 /// single `\n` paragraph separators, and the ends are trimmed.
 pub(crate) fn fold(text: &str) -> String {
+    fold_observing(text, |_| {})
+}
+
+/// [`fold`], calling `observe` with every character it writes (so a caller can learn about
+/// the folded text, e.g. its script, without a second pass over it).
+#[inline]
+pub(crate) fn fold_observing(text: &str, mut observe: impl FnMut(char)) -> String {
     let mut out = String::with_capacity(text.len());
     // Pending whitespace: 0 none, 1 space, 2 newline.
     let mut pending = 0u8;
@@ -80,13 +87,16 @@ pub(crate) fn fold(text: &str) -> String {
             if let Some(p) = prev {
                 if pending == 2 {
                     out.push('\n');
+                    observe('\n');
                 } else if !is_cjk(p) && !is_cjk(c) {
                     out.push(' ');
+                    observe(' ');
                 }
             }
             pending = 0;
         }
         out.push(c);
+        observe(c);
         prev = Some(c);
     }
     out

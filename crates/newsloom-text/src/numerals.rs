@@ -206,12 +206,14 @@ pub(crate) fn convert_numerals(text: &str) -> String {
     let mut copied = 0usize; // bytes of `text` already in `out`
     let mut prev: Option<char> = None;
     let mut iter = text.char_indices().peekable();
+    let mut run: Vec<char> = Vec::new(); // reused: numeral characters (一) are frequent
     while let Some((i, c)) = iter.next() {
         if !is_numeral_char(c) {
             prev = Some(c);
             continue;
         }
-        let mut run = vec![c];
+        run.clear();
+        run.push(c);
         let mut end = i + c.len_utf8();
         while let Some(&(j, d)) = iter.peek() {
             if !is_numeral_char(d) {

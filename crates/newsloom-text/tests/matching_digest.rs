@@ -1,0 +1,54 @@
+//! The matching form is a contract: fingerprints, clusterer state and stored indexes are
+//! computed from it, so speed work on the text layer must not change a single byte. This
+//! test pins a digest of the matching forms of every agora-pen-2411 title, body block and
+//! whole page text (`<repo>/../shared`; skipped with a message when absent, a failure when
+//! `CI=true`). Change the digest only together with a deliberate change of the matching form.
+
+#[path = "../examples/common/mod.rs"]
+mod common;
+
+use newsloom_text::TextLayer;
+
+/// FNV-1a, 64 bits: enough to notice any changed byte, no dependency needed.
+fn fnv(h: &mut u64, bytes: &[u8]) {
+    for &b in bytes {
+        *h = (*h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+}
+
+#[test]
+fn agora_matching_forms_are_unchanged() {
+    let root = common::shared_dir()
+        .map(|s| s.join("corpora/agora-pen-2411"))
+        .filter(|p| p.is_dir());
+    let Some(root) = root else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "../shared/corpora/agora-pen-2411 missing under CI"
+        );
+        eprintln!("skipping: ../shared/corpora/agora-pen-2411 not present");
+        return;
+    };
+    let layer = TextLayer::default();
+    let mut digest = 0xcbf2_9ce4_8422_2325u64;
+    let (mut texts, mut bytes) = (0usize, 0usize);
+    let mut add = |form: String| {
+        fnv(&mut digest, form.as_bytes());
+        fnv(&mut digest, &[0xff]);
+        texts += 1;
+        bytes += form.len();
+    };
+    for path in common::agora_pages(&root) {
+        let Some(page) = common::read_agora_page(&path, &root) else {
+            continue;
+        };
+        let article = page.article();
+        add(layer.matching_form(&article.title));
+        for block in &article.body {
+            add(layer.matching_form(&block.text));
+        }
+        add(layer.matching_form(&page.text()));
+    }
+    eprintln!("{texts} texts, {bytes} bytes of matching form, digest {digest:#018x}");
+    assert_eq!((texts, digest), (72_089, 0xfec8_6630_1ee1_67a6));
+}
