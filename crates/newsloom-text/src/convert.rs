@@ -45,8 +45,8 @@ struct Tables {
     chars: HashMap<char, char>,
     /// Character → a multi-character or otherwise non-`char` value.
     char_strings: HashMap<char, String>,
-    /// Phrases by first character, longest first.
-    phrase_lists: HashMap<char, Vec<(String, String)>>,
+    /// Phrases by first character, indexed by their second.
+    phrase_lists: HashMap<char, PhraseList>,
     /// First characters of phrases: only there is a phrase lookup worth trying.
     phrase_starts: HashSet<char>,
 }
@@ -101,19 +101,21 @@ impl Tables {
                 }
             }
         }
+        let mut lists: HashMap<char, Vec<(String, String)>> = HashMap::new();
         for (k, v) in phrases.iter().flat_map(|src| entries(src)) {
             let Some(first) = k.chars().next() else {
                 continue;
             };
             t.phrase_starts.insert(first);
-            let list = t.phrase_lists.entry(first).or_default();
+            let list = lists.entry(first).or_default();
             // The first table listing a phrase wins, as in OpenCC's group.
             if !list.iter().any(|(key, _)| key == k) {
                 list.push((k.to_string(), v.to_string()));
             }
         }
-        for list in t.phrase_lists.values_mut() {
+        for (first, mut list) in lists {
             list.sort_by_key(|(k, _)| std::cmp::Reverse(k.chars().count()));
+            t.phrase_lists.insert(first, PhraseList::new(list));
         }
         // The flat table answers almost every lookup with one array read.
         t.bmp = vec![0; 0x1_0000];
@@ -219,13 +221,53 @@ impl Tables {
     fn longest_phrase(&self, text: &str, start: usize) -> Option<(usize, &str)> {
         let rest = text.get(start..)?;
         let first = rest.chars().next()?;
-        // Candidates starting with this character, longest first: a few `starts_with` checks
-        // instead of hashing every prefix.
-        self.phrase_lists
-            .get(&first)?
-            .iter()
-            .find(|(k, _)| rest.starts_with(k.as_str()))
-            .map(|(k, v)| (k.len(), v.as_str()))
+        self.phrase_lists.get(&first)?.longest(rest, first)
+    }
+}
+
+/// The phrases starting with one character. Common characters start many phrases (`才` and
+/// `核` 81 each in the regional tables), so they are grouped by their second character: a
+/// lookup then tries only the few phrases that can match.
+struct PhraseList {
+    /// By second character (sorted), each group longest first, in table order otherwise.
+    by_second: Vec<(char, Vec<(String, String)>)>,
+    /// The value of a one-character phrase (tried after every longer one).
+    single: Option<String>,
+}
+
+impl PhraseList {
+    /// `list` is sorted longest first.
+    fn new(list: Vec<(String, String)>) -> Self {
+        let mut by_second: Vec<(char, Vec<(String, String)>)> = Vec::new();
+        let mut single = None;
+        for (k, v) in list {
+            match k.chars().nth(1) {
+                None => {
+                    single.get_or_insert(v);
+                }
+                Some(second) => match by_second.iter_mut().find(|(c, _)| *c == second) {
+                    Some((_, group)) => group.push((k, v)),
+                    None => by_second.push((second, vec![(k, v)])),
+                },
+            }
+        }
+        by_second.sort_by_key(|(c, _)| *c);
+        PhraseList { by_second, single }
+    }
+
+    /// The longest phrase `rest` starts with (`first` is its first character): its byte
+    /// length and value. The same answer as trying every phrase longest first: a phrase of
+    /// two or more characters can only match when its second character is the text's.
+    fn longest(&self, rest: &str, first: char) -> Option<(usize, &str)> {
+        let second = rest.get(first.len_utf8()..).and_then(|r| r.chars().next());
+        if let Some(second) = second
+            && let Ok(i) = self.by_second.binary_search_by_key(&second, |(c, _)| *c)
+            && let Some((_, group)) = self.by_second.get(i)
+            && let Some((k, v)) = group.iter().find(|(k, _)| rest.starts_with(k.as_str()))
+        {
+            return Some((k.len(), v.as_str()));
+        }
+        self.single.as_deref().map(|v| (first.len_utf8(), v))
     }
 }
 
