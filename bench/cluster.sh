@@ -46,9 +46,9 @@ run synth-j1 synth --jobs 1 --total "$TOTAL"
 run synth-j2 synth --jobs 2 --total "$TOTAL"
 echo "== MinHash LSH: newsloom vs datasketch (same docs, shingles, shingle hash, permutations, bands, rule)"
 "$BIN" export --out "$OUT" 2>/dev/null
-run dedup-j1 dedup --jobs 1 --out "$OUT"
-run dedup-j2 dedup --jobs 2 --out "$OUT"
-run dedup-prod-j1 dedup --jobs 1 --out "$OUT" --production
+run dedup-j1 dedup --jobs 1 --out "$OUT" --repeat 5
+run dedup-j2 dedup --jobs 2 --out "$OUT" --repeat 5
+run dedup-prod-j1 dedup --jobs 1 --out "$OUT" --production --repeat 5
 bench/.venv/bin/python bench/datasketch_lsh.py "$OUT" | tee "$OUT/datasketch.json"
 bench/.venv/bin/python bench/datasketch_lsh.py "$OUT" --hash sha1 | tee "$OUT/datasketch-sha1.json"
 bench/.venv/bin/python - "$OUT" <<'PY'
