@@ -9,6 +9,7 @@
 //!                                                         MinHash LSH only, on the documents
 //!                                                         written for datasketch (DIR/docs.jsonl)
 //! ```
+//! Every mode takes `--bands N` (MinHash LSH bands; default from `DedupConfig`).
 //! Each mode prints one JSON line of results. Run through `bench/cluster.sh`.
 
 use std::collections::HashMap;
@@ -46,7 +47,13 @@ fn main() -> anyhow::Result<()> {
         .map(PathBuf::from)
         .unwrap_or_else(|| repo.join("../shared/corpora/agora-pen-2411"));
     let text = newsloom_text::TextLayer::default();
-    let config = Config::default();
+    let mut config = Config::default();
+    // `--bands N`: MinHash LSH with N bands of the default rows (N × rows permutations), to
+    // measure how the near-duplicate recall depends on the signature length.
+    if let Some(bands) = opt("--bands").map(|s| s.parse::<usize>()).transpose()? {
+        config.dedup.bands = bands.max(1);
+        config.dedup.num_perm = config.dedup.bands * config.dedup.rows;
+    }
     match mode {
         "agora" => {
             let base = load_agora(&root)?;
@@ -69,6 +76,7 @@ fn main() -> anyhow::Result<()> {
                     "seconds": stats.busy.as_secs_f64(),
                     "articles_per_s": stats.articles as f64 / stats.busy.as_secs_f64(),
                     "cpu_seconds": stats.cpu, "articles_per_cpu_s": stats.articles as f64 / stats.cpu.max(1e-9),
+                    "main_thread_cpu_seconds": stats.main_thread_cpu,
                     "events": snap.events.len(), "stories": snap.stories.len(),
                     "duplicates": snap.duplicates.len(), "passages": snap.passages.len(),
                 })
@@ -166,6 +174,8 @@ struct Stats {
     /// CPU seconds (user + system, all threads) spent in the timed sections: the per-core
     /// figure, robust to other processes sharing the machine.
     cpu: f64,
+    /// CPU seconds of the calling (clustering) thread alone: all of the work at `--jobs 1`.
+    main_thread_cpu: f64,
 }
 
 /// CPU time of this process (user + system) from /proc/self/stat, in seconds.
@@ -210,6 +220,7 @@ fn process(
     };
     let start = Instant::now();
     let cpu0 = cpu_seconds();
+    let thread0 = thread_cpu_seconds();
     if jobs == 1 {
         for a in articles {
             let (f, fp) = prepare(a);
@@ -248,6 +259,7 @@ fn process(
     }
     stats.busy += start.elapsed();
     stats.cpu += cpu_seconds() - cpu0;
+    stats.main_thread_cpu += thread_cpu_seconds() - thread0;
     stats.articles += articles.len();
     Ok(())
 }
