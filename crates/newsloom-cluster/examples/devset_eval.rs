@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use newsloom_cluster::{ArticleFeatures, Clusterer, Config, devset, eval::bcubed};
+use rayon::prelude::*;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,8 +33,28 @@ fn main() -> anyhow::Result<()> {
     for l in &labels {
         articles.push(devset::read_agora_page(&root, &l.path)?);
     }
+    // `--stream`: cluster the whole corpus month in time order (as `newsloom digest` does)
+    // and score the labelled articles only; unlabelled ones are context.
+    let stream = args.iter().any(|a| a == "--stream");
+    let mut context = Vec::new();
+    if stream {
+        let labelled: std::collections::HashSet<&str> =
+            labels.iter().map(|l| l.path.as_str()).collect();
+        let days = devset::agora_days(&root)?;
+        let days: Vec<&str> = days.iter().map(String::as_str).collect();
+        for path in devset::agora_pages(&root, &days)? {
+            if !labelled.contains(path.as_str())
+                && let Ok(a) = devset::read_agora_page(&root, &path)
+            {
+                context.push(a);
+            }
+        }
+        eprintln!("stream context: {} unlabelled articles", context.len());
+    }
     let text = newsloom_text::TextLayer::default();
     let use_analysis = std::env::var("NEWSLOOM_CLUSTER_ANALYSIS").is_ok_and(|v| v == "1");
+    let n_labelled = articles.len();
+    articles.extend(context);
     let mut order: Vec<usize> = (0..articles.len()).collect();
     order.sort_by_key(|&i| {
         (
@@ -42,7 +63,7 @@ fn main() -> anyhow::Result<()> {
         )
     });
     let feats: Vec<ArticleFeatures> = articles
-        .iter()
+        .par_iter()
         .map(|a| {
             if use_analysis {
                 ArticleFeatures::from_analysis(&text, a, &text.analyze(a))
@@ -66,8 +87,8 @@ fn main() -> anyhow::Result<()> {
     if args.iter().any(|a| a == "--pairs") {
         // Similarity histograms of same-event, same-story and unrelated pairs.
         let mut hist = [[0usize; 20]; 3];
-        for i in 0..feats.len() {
-            for j in i + 1..feats.len() {
+        for i in 0..n_labelled {
+            for j in i + 1..n_labelled {
                 let c = clusterer.pair_cosine(&feats[i], &feats[j]);
                 let kind = if labels[i].event == labels[j].event {
                     0
@@ -86,6 +107,7 @@ fn main() -> anyhow::Result<()> {
             println!("{name:>10}: {h:?}");
         }
     }
+    articles.truncate(n_labelled);
     let snap = clusterer.snapshot();
     let mut ev: HashMap<&str, &str> = HashMap::new();
     let mut st: HashMap<&str, &str> = HashMap::new();

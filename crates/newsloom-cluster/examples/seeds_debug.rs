@@ -60,6 +60,14 @@ fn main() {
             asg.duplicate_of.map(|d| d.of)
         );
     }
+    // The later four as one pseudo-article: how close is 003 to the story they form?
+    let mut merged = feats[1].clone();
+    for f in &feats[2..] {
+        merged.title_form.push_str(&f.title_form);
+        merged.blocks.extend(f.blocks.iter().cloned());
+        merged.entities.extend(f.entities.iter().cloned());
+    }
+    println!("003 vs rest: {:.3}", c.pair_cosine(&feats[0], &merged));
     for i in 0..feats.len() {
         for j in i + 1..feats.len() {
             println!("{i}-{j}: {:.3}", c.pair_cosine(&feats[i], &feats[j]));

@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::dedup::{DedupConfig, DedupOutcome, Deduper, DupMatch, Fingerprints, PassageReuse};
 use crate::features::ArticleFeatures;
-use crate::text::{for_each_term, hash_str};
+use crate::prior::DfPrior;
+use crate::text::{for_each_term, for_each_term_str, hash_str};
 
 /// Settings of the clusterer. The defaults are the tuned values (see the crate README).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,7 +59,10 @@ pub struct Config {
     pub story_threshold: f32,
     /// Entity-profile cosine at or above which a new event joins a story: the same actors
     /// over days or weeks (a visit announced, prepared, made) make one story even when the
-    /// wording differs. Decays with `story_entity_tau_hours`.
+    /// wording differs. Decays with `story_entity_tau_hours`. 1 = off, the default: on the
+    /// development set the actors of world news (Xi, Trump, Putin) joined unrelated stories
+    /// at every threshold tried, while whole-body backgrounds (`story_background_threshold`)
+    /// did not.
     pub story_entity_threshold: f32,
     pub story_entity_tau_hours: f32,
     /// Score against an event of another story at or above which the two stories merge.
@@ -68,6 +72,20 @@ pub struct Config {
     pub story_tau_hours: f32,
     /// Events quiet for longer than this (hours) go dormant.
     pub window_hours: f32,
+    /// Shape of the story time decay.
+    pub story_decay: Decay,
+    /// Background (whole-body) cosine, after decay with `story_background_tau_hours`, at or
+    /// above which a new event joins a story, and two stories merge (1 = off).
+    pub story_background_threshold: f32,
+    pub story_background_tau_hours: f32,
+    /// Characters of body text and number of terms in an article's background vector.
+    pub background_chars: usize,
+    pub background_terms: usize,
+    /// Weight of the background document-frequency prior ([`DfPrior::embedded`]) against
+    /// the streamed counts (0 = learn idf from the stream alone).
+    pub prior_weight: f32,
+    /// Streamed articles at which the prior's weight has halved (0 = never fades).
+    pub prior_fade_docs: f32,
     pub dedup: DedupConfig,
 }
 
@@ -77,9 +95,9 @@ impl Default for Config {
             title_weight: 3.0,
             lead_chars: 400,
             entity_weight: 2.0,
-            quote_weight: 1.5,
-            max_terms: 80,
-            index_terms: 24,
+            quote_weight: 0.0,
+            max_terms: 60,
+            index_terms: 40,
             max_candidates: 16,
             max_postings: 2000,
             link_weight: 0.8,
@@ -87,16 +105,33 @@ impl Default for Config {
             coherence_power: 0.0,
             trigrams: false,
             event_threshold: 0.15,
-            story_threshold: 0.18,
+            story_threshold: 0.23,
             merge_threshold: 0.5,
-            story_entity_threshold: 0.7,
+            story_entity_threshold: 1.0,
             story_entity_tau_hours: 21.0 * 24.0,
             event_tau_hours: 36.0,
-            story_tau_hours: 120.0,
+            story_tau_hours: 48.0,
             window_hours: 21.0 * 24.0,
+            prior_weight: 0.25,
+            prior_fade_docs: 10.0,
+            story_decay: Decay::Hyperbolic,
+            story_background_threshold: 0.3,
+            story_background_tau_hours: 240.0,
+            background_chars: 3000,
+            background_terms: 150,
             dedup: DedupConfig::default(),
         }
     }
+}
+
+/// How a score fades with the time between an article and a story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decay {
+    /// `exp(-gap/tau)`.
+    Exponential,
+    /// `1 / (1 + gap/tau)`: a long tail.
+    Hyperbolic,
 }
 
 /// Where one article went.
@@ -214,6 +249,13 @@ struct Story {
     entities: FxHashMap<u64, f32>,
     #[serde(default)]
     entity_sq: f32,
+    /// Background profile: sum of the members' unit whole-body vectors (idf as of
+    /// insertion), and its squared norm. What a story is about shows in the background
+    /// its reports share, more than in any one lead.
+    #[serde(default)]
+    background: FxHashMap<u64, f32>,
+    #[serde(default)]
+    background_sq: f32,
 }
 
 /// The online clusterer. Serializable with serde so a store can persist and resume it.
@@ -309,12 +351,12 @@ impl Clusterer {
         let terms = self.term_vector(f);
         self.docs += 1;
         // One df lookup per term: count the article, then weight with the updated idf.
-        let ln_docs = (self.docs as f32 + 1.0).ln();
         let mut scored: Vec<(f32, u64, f32, f32)> = Vec::with_capacity(terms.len()); // tf-idf, term, raw, idf
         for &(t, w) in &terms {
             let df = self.df.entry(t).or_insert(0);
             *df += 1;
-            let idf = ln_docs - (*df as f32 + 1.0).ln() + 1.0;
+            let df = *df;
+            let idf = self.idf_of(t, df);
             scored.push((w * idf, t, w, idf));
         }
         // Keyword vector: the `max_terms` terms with the highest tf-idf.
@@ -350,7 +392,6 @@ impl Clusterer {
 
         // Score every candidate event once.
         let tau_e = self.config.event_tau_hours.max(0.01) * 3600.0;
-        let tau_s = self.config.story_tau_hours.max(0.01) * 3600.0;
         let mut scored: Vec<(u32, f32, f32)> = Vec::with_capacity(candidates.len()); // key, cos, gap
         for key in candidates {
             let cos = self.event_cos(key, &q, &tq);
@@ -374,6 +415,7 @@ impl Clusterer {
         };
         let raw = (terms, title_terms);
         let ents = self.entity_vector(f);
+        let background = self.background_vector(f);
         let (event_key, new_event, new_story) = match best_event {
             Some((key, _)) => {
                 self.add_member(key, member, &raw, time);
@@ -384,7 +426,7 @@ impl Clusterer {
                 let mut story_scores: FxHashMap<u32, f32> = FxHashMap::default();
                 for &(k, cos, gap) in &scored {
                     if let Some(e) = self.events.get(&k) {
-                        let s = cos * (-gap / tau_s).exp();
+                        let s = cos * self.story_decay(gap);
                         let entry = story_scores.entry(e.story).or_insert(0.0);
                         *entry = entry.max(s);
                     }
@@ -417,9 +459,22 @@ impl Clusterer {
                             .sum();
                         let cos = dot / st.entity_sq.sqrt();
                         let gap = gap_secs(time, st.founded, st.last) as f32;
-                        let s = cos * (-gap / tau_ent).exp() * ratio;
+                        let s = cos * self.decay(gap, tau_ent) * ratio;
                         let entry = story_scores.entry(sk).or_insert(0.0);
                         *entry = entry.max(s);
+                    }
+                }
+                if self.config.story_background_threshold < 1.0 {
+                    let bg_ratio = self.config.story_threshold
+                        / self.config.story_background_threshold.max(1e-6);
+                    let tau_bg = self.config.story_background_tau_hours.max(0.01) * 3600.0;
+                    for (&sk, v) in story_scores.iter_mut() {
+                        let Some(st) = self.stories.get(&sk) else {
+                            continue;
+                        };
+                        let gap = gap_secs(time, st.founded, st.last) as f32;
+                        let cos = background_cos(&background, st);
+                        *v = v.max(cos * self.decay(gap, tau_bg) * bg_ratio);
                     }
                 }
                 let keys: Vec<u32> = story_scores.keys().copied().collect();
@@ -429,7 +484,7 @@ impl Clusterer {
                         .stories
                         .get(&sk)
                         .map_or(0.0, |s| gap_secs(time, s.founded, s.last) as f32);
-                    let s = cos * (-gap / tau_s).exp();
+                    let s = cos * self.story_decay(gap);
                     if let Some(v) = story_scores.get_mut(&sk) {
                         *v = v.max(s);
                     }
@@ -450,6 +505,7 @@ impl Clusterer {
         self.index_event_terms(event_key, &query);
         if let Some(story) = self.events.get(&event_key).map(|e| e.story) {
             self.add_story_entities(story, &ents);
+            self.add_story_background(story, &background);
         }
         self.article_event.insert(f.id.clone(), event_key);
 
@@ -459,21 +515,17 @@ impl Clusterer {
         let my_story = self.events.get(&event_key).map(|e| e.story);
         if let Some(mut story) = my_story {
             for &(k, cos, gap) in &scored {
-                if k == event_key || cos * (-gap / tau_s).exp() < self.config.merge_threshold {
+                if k == event_key || cos * self.story_decay(gap) < self.config.merge_threshold {
                     continue;
                 }
                 let Some(other) = self.events.get(&k).map(|e| e.story) else {
                     continue;
                 };
                 if other != story {
-                    let (kept, gone) = self.merge_stories(story, other);
-                    if let Some(s) = self.stories.get(&gone).map(|s| s.id.clone()) {
-                        merged.push(s);
-                    }
-                    self.stories.remove(&gone);
-                    story = kept;
+                    story = self.merge_stories(story, other, &mut merged);
                 }
             }
+            self.merge_similar_stories(story, &scored, &mut merged);
         }
         self.assignment(
             f, event_key, duplicate, passages, new_event, new_story, merged,
@@ -536,48 +588,70 @@ impl Clusterer {
     /// Raw term weights of an article: (1 + ln tf) per field, title terms weighted.
     fn term_vector(&self, f: &ArticleFeatures) -> Vector {
         let mut tf: FxHashMap<u64, (u32, u32)> = FxHashMap::default(); // (title count, body count)
-        for_each_term(&f.title_form, self.config.trigrams, |t| {
-            tf.entry(t).or_insert((0, 0)).0 += 1
+        let mut v: Vector = Vec::new();
+        self.for_each_article_term(f, |field, term| {
+            let t = hash_str(term);
+            match field {
+                Field::Title => tf.entry(t).or_insert((0, 0)).0 += 1,
+                Field::Lead => tf.entry(t).or_insert((0, 0)).1 += 1,
+                Field::Entity => v.push((t, self.config.entity_weight)),
+                Field::Quote => v.push((t, self.config.quote_weight)),
+            }
         });
-        let mut budget = self.config.lead_chars;
-        for block in &f.blocks {
-            if budget == 0 {
-                break;
-            }
-            let take: String = block.chars().take(budget).collect();
-            budget = budget.saturating_sub(take.chars().count());
-            for_each_term(&take, self.config.trigrams, |t| {
-                tf.entry(t).or_insert((0, 0)).1 += 1
-            });
-        }
-        let mut v: Vector = tf
-            .into_iter()
-            .map(|(t, (ti, bo))| {
-                let w = |n: u32| if n == 0 { 0.0 } else { 1.0 + (n as f32).ln() };
-                (t, self.config.title_weight * w(ti) + w(bo))
-            })
-            .collect();
-        for e in &f.entities {
-            v.push((
-                hash_str(&format!("\u{1}ent:{e}")),
-                self.config.entity_weight,
-            ));
-        }
-        for q in &f.quotes {
-            if q.chars().count() >= 8 {
-                v.push((
-                    hash_str(&format!("\u{1}quote:{q}")),
-                    self.config.quote_weight,
-                ));
-            }
-        }
+        let w = |n: u32| if n == 0 { 0.0 } else { 1.0 + (n as f32).ln() };
+        v.extend(
+            tf.into_iter()
+                .map(|(t, (ti, bo))| (t, self.config.title_weight * w(ti) + w(bo))),
+        );
         v.sort_unstable_by_key(|&(t, _)| t);
         v.dedup_by_key(|&mut (t, _)| t);
         v
     }
 
+    /// Calls `emit` with every term of an article, by field: the one definition of what an
+    /// article's terms are (hashed for clustering, kept as text for the df prior). Body
+    /// terms come from the lead only (`lead_chars`).
+    fn for_each_article_term(&self, f: &ArticleFeatures, mut emit: impl FnMut(Field, &str)) {
+        let trigrams = self.config.trigrams;
+        for_each_term_str(&f.title_form, trigrams, |t| emit(Field::Title, t));
+        for lead in leading_text(&f.blocks, self.config.lead_chars) {
+            for_each_term_str(lead, trigrams, |t| emit(Field::Lead, t));
+        }
+        let mut term = String::new();
+        for e in &f.entities {
+            term.clear();
+            term.push_str(ENTITY_PREFIX);
+            term.push_str(e);
+            emit(Field::Entity, &term);
+        }
+        for q in f.quotes.iter().filter(|q| q.chars().count() >= 8) {
+            term.clear();
+            term.push_str("\u{1}quote:");
+            term.push_str(q);
+            emit(Field::Quote, &term);
+        }
+    }
+
+    /// The distinct terms of an article that count towards document frequencies in a
+    /// background prior (title, lead and entity terms; quotes are too rare to matter).
+    pub fn prior_terms(&self, f: &ArticleFeatures) -> Vec<String> {
+        let mut out = Vec::new();
+        self.for_each_article_term(f, |field, t| {
+            if !matches!(field, Field::Quote) {
+                out.push(t.to_string());
+            }
+        });
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Unit-length idf-weighted vector of the article's entity ids (empty without entities).
     fn entity_vector(&self, f: &ArticleFeatures) -> Vec<(u64, f32)> {
+        if self.config.story_entity_threshold >= 1.0 {
+            // The entity channel is off: no profiles to keep.
+            return Vec::new();
+        }
         let mut v: Vec<(u64, f32)> = f
             .entities
             .iter()
@@ -593,6 +667,46 @@ impl Clusterer {
             v.iter_mut().for_each(|x| x.1 /= n);
         }
         v
+    }
+
+    /// Unit-length tf-idf vector of the article's whole body (first `background_chars`),
+    /// title and entities, keeping the `background_terms` heaviest terms.
+    fn background_vector(&self, f: &ArticleFeatures) -> Vector {
+        if self.config.story_background_threshold >= 1.0 {
+            return Vec::new();
+        }
+        let mut tf: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut count = |t: u64| *tf.entry(t).or_insert(0) += 1;
+        for_each_term(&f.title_form, self.config.trigrams, &mut count);
+        for text in leading_text(&f.blocks, self.config.background_chars) {
+            for_each_term(text, self.config.trigrams, &mut count);
+        }
+        for e in &f.entities {
+            count(entity_term(e));
+        }
+        let mut v: Vector = tf
+            .into_iter()
+            .map(|(t, n)| (t, (1.0 + (n as f32).ln()) * self.idf(t)))
+            .collect();
+        let k = self.config.background_terms.max(1);
+        if v.len() > k {
+            v.select_nth_unstable_by(k, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.truncate(k);
+        }
+        let n = norm(&v);
+        unit(&v, n)
+    }
+
+    fn add_story_background(&mut self, story: u32, v: &[(u64, f32)]) {
+        let Some(s) = self.stories.get_mut(&story) else {
+            return;
+        };
+        for &(t, w) in v {
+            let c = s.background.entry(t).or_insert(0.0);
+            let old = *c;
+            *c += w;
+            s.background_sq += *c * *c - old * old;
+        }
     }
 
     /// Raw title term weights.
@@ -626,8 +740,30 @@ impl Clusterer {
 
     #[inline]
     fn idf(&self, term: u64) -> f32 {
-        let df = self.df.get(&term).copied().unwrap_or(0) as f32;
-        ((self.docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
+        self.idf_of(term, self.df.get(&term).copied().unwrap_or(0))
+    }
+
+    /// Idf of a term seen in `df` streamed articles, with the background prior's counts
+    /// added (weighted by `prior_weight`) so that small inputs get meaningful rarity.
+    #[inline]
+    fn idf_of(&self, term: u64, df: u32) -> f32 {
+        // The prior speaks for small inputs and fades as the stream's own counts grow.
+        let fade = self.config.prior_fade_docs;
+        let w = if fade > 0.0 {
+            self.config.prior_weight * fade / (fade + self.docs as f32)
+        } else {
+            self.config.prior_weight
+        };
+        let (docs, df) = if w > 0.0 {
+            let prior = DfPrior::embedded();
+            (
+                self.docs as f32 + w * prior.docs() as f32,
+                df as f32 + w * prior.df(term) as f32,
+            )
+        } else {
+            (self.docs as f32, df as f32)
+        };
+        ((docs + 1.0) / (df + 1.0)).ln() + 1.0
     }
 
     fn weighted(&self, terms: &Vector) -> Vector {
@@ -747,9 +883,76 @@ impl Clusterer {
     }
 
     fn story_cos(&mut self, key: u32, q: &Query) -> f32 {
+        self.refresh_story_norm(key);
+        let Some(s) = self.stories.get(&key) else {
+            return 0.0;
+        };
+        q.cosine(&s.centroid, s.sq)
+    }
+
+    /// Time decay of story scores for a gap in seconds.
+    fn story_decay(&self, gap_secs: f32) -> f32 {
+        self.decay(gap_secs, self.config.story_tau_hours.max(0.01) * 3600.0)
+    }
+
+    /// Story-level time decay (shape `story_decay`) for a gap and a time constant, seconds.
+    fn decay(&self, gap_secs: f32, tau_secs: f32) -> f32 {
+        let x = gap_secs / tau_secs;
+        match self.config.story_decay {
+            Decay::Exponential => (-x).exp(),
+            // Stories run for weeks: a slow tail lets strong evidence link reports far
+            // apart (a visit announced, then made) while weak evidence still fades.
+            Decay::Hyperbolic => 1.0 / (1.0 + x),
+        }
+    }
+
+    /// Merges into `story` every other candidate story whose background is close to its own:
+    /// two stories founded apart (an announcement, then the happening) turn out to be one
+    /// once the later one has gathered enough reports to show what it is about.
+    fn merge_similar_stories(
+        &mut self,
+        mut story: u32,
+        scored: &[(u32, f32, f32)],
+        merged: &mut Vec<String>,
+    ) {
+        if self.config.story_background_threshold >= 1.0 {
+            return;
+        }
+        let mut others: Vec<u32> = scored
+            .iter()
+            .filter_map(|(k, _, _)| self.events.get(k).map(|e| e.story))
+            .filter(|&o| o != story)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        for other in others {
+            if other == story || !self.stories.contains_key(&other) {
+                continue;
+            }
+            let gap = match (self.stories.get(&story), self.stories.get(&other)) {
+                (Some(a), Some(b)) => (a.founded.max(b.founded) - a.last.min(b.last)).max(0),
+                _ => continue,
+            };
+            let tau_bg = self.config.story_background_tau_hours.max(0.01) * 3600.0;
+            let close = match (self.stories.get(&story), self.stories.get(&other)) {
+                (Some(a), Some(b)) => {
+                    stories_background_cos(a, b) * self.decay(gap as f32, tau_bg)
+                        >= self.config.story_background_threshold
+                }
+                _ => false,
+            };
+            if !close {
+                continue;
+            }
+            story = self.merge_stories(story, other, merged);
+        }
+    }
+
+    /// Recomputes a story's centroid norm when idf has drifted since it was last computed.
+    fn refresh_story_norm(&mut self, key: u32) {
         let stale = match self.stories.get(&key) {
             Some(s) => self.stale(s.norm_docs),
-            None => return 0.0,
+            None => return,
         };
         if stale {
             let n = self
@@ -762,10 +965,6 @@ impl Clusterer {
                 s.norm_docs = docs;
             }
         }
-        let Some(s) = self.stories.get(&key) else {
-            return 0.0;
-        };
-        q.cosine(&s.centroid, s.sq)
     }
 
     fn new_story(&mut self, founder: &str, time: i64) -> u32 {
@@ -783,6 +982,8 @@ impl Clusterer {
                 norm_docs: self.docs,
                 entities: FxHashMap::default(),
                 entity_sq: 0.0,
+                background: FxHashMap::default(),
+                background_sq: 0.0,
             },
         );
         key
@@ -872,16 +1073,21 @@ impl Clusterer {
         }
     }
 
-    /// Merges two stories; the older one (by founding time, then id) keeps its id.
-    fn merge_stories(&mut self, a: u32, b: u32) -> (u32, u32) {
+    /// Merges two stories; the older one (by founding time, then id) keeps its id and is
+    /// returned; the id of the other is pushed to `merged`.
+    fn merge_stories(&mut self, a: u32, b: u32, merged: &mut Vec<String>) -> u32 {
         let older = |s: &Story| (s.founded, s.id.clone());
         let (kept, gone) = match (self.stories.get(&a), self.stories.get(&b)) {
             (Some(sa), Some(sb)) if older(sb) < older(sa) => (b, a),
             _ => (a, b),
         };
-        let Some(g) = self.stories.get(&gone).cloned() else {
-            return (kept, gone);
+        if kept == gone {
+            return kept;
+        }
+        let Some(g) = self.stories.remove(&gone) else {
+            return kept;
         };
+        merged.push(g.id.clone());
         for &ek in &g.events {
             if let Some(e) = self.events.get_mut(&ek) {
                 e.story = kept;
@@ -896,12 +1102,20 @@ impl Clusterer {
             k.last = k.last.max(g.last);
             k.norm_docs = 0;
         }
+        // The merged-away story leaves the entity postings; the kept one takes its terms.
+        for t in g.entities.keys() {
+            if let Some(list) = self.entity_postings.get_mut(t) {
+                list.retain(|&k| k != gone);
+            }
+        }
         let ents: Vec<(u64, f32)> = g.entities.into_iter().collect();
         self.add_story_entities(kept, &ents);
+        let background: Vec<(u64, f32)> = g.background.into_iter().collect();
+        self.add_story_background(kept, &background);
         if let Some(k) = self.stories.get_mut(&kept) {
             k.entity_sq = k.entities.values().map(|w| w * w).sum();
         }
-        (kept, gone)
+        kept
     }
 
     /// Puts events quiet for longer than the window to sleep and forgets old fingerprints.
@@ -963,6 +1177,8 @@ impl Clusterer {
                 && s.last < cutoff
             {
                 s.centroid = FxHashMap::default();
+                s.background = FxHashMap::default();
+                s.background_sq = 0.0;
                 for t in std::mem::take(&mut s.entities).into_keys() {
                     if let Some(list) = self.entity_postings.get_mut(&t) {
                         list.retain(|&k| k != story);
@@ -1122,9 +1338,67 @@ impl Clusterer {
     }
 }
 
-/// The term of an entity id (namespaced so it never collides with a word).
+/// Namespace of entity terms, so an entity id never collides with a word.
+pub(crate) const ENTITY_PREFIX: &str = "\u{1}ent:";
+
+/// Where a term of an article comes from.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Title,
+    Lead,
+    Entity,
+    Quote,
+}
+
+/// The term of an entity id.
 fn entity_term(id: &str) -> u64 {
-    hash_str(&format!("\u{1}ent:{id}"))
+    hash_str(&format!("{ENTITY_PREFIX}{id}"))
+}
+
+/// The first `chars` characters of the body, block by block.
+fn leading_text(blocks: &[String], chars: usize) -> impl Iterator<Item = &str> {
+    let mut budget = chars;
+    blocks.iter().map_while(move |block| {
+        if budget == 0 {
+            return None;
+        }
+        let end = block
+            .char_indices()
+            .nth(budget)
+            .map_or(block.len(), |(i, _)| i);
+        budget = budget.saturating_sub(block[..end].chars().count());
+        Some(&block[..end])
+    })
+}
+
+/// Cosine of an article's background vector against a story's background profile.
+fn background_cos(v: &Vector, story: &Story) -> f32 {
+    if story.background_sq <= 0.0 || v.is_empty() {
+        return 0.0;
+    }
+    let dot: f32 = v
+        .iter()
+        .filter_map(|(t, w)| story.background.get(t).map(|c| c * w))
+        .sum();
+    dot / story.background_sq.sqrt()
+}
+
+/// Cosine of two stories' background profiles.
+fn stories_background_cos(a: &Story, b: &Story) -> f32 {
+    if a.background_sq <= 0.0 || b.background_sq <= 0.0 {
+        return 0.0;
+    }
+    let (small, large) = if a.background.len() <= b.background.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let dot: f32 = small
+        .background
+        .iter()
+        .filter_map(|(t, c)| large.background.get(t).map(|d| c * d))
+        .sum();
+    dot / (a.background_sq.sqrt() * b.background_sq.sqrt())
 }
 
 fn gap_secs(t: i64, first: i64, last: i64) -> i64 {

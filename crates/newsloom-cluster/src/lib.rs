@@ -15,6 +15,7 @@ pub mod devset;
 pub mod eval;
 pub mod features;
 pub mod minhash;
+pub mod prior;
 pub mod text;
 
 pub use cluster::{

@@ -90,12 +90,19 @@ pub(crate) fn mix64(mut z: u64) -> u64 {
 /// Calls `f` with the hash of every index term of a matching-form text: Han character
 /// bigrams (robust Chinese retrieval units that need no segmentation) and Latin/digit words.
 pub(crate) fn for_each_term(text: &str, trigrams: bool, mut f: impl FnMut(u64)) {
+    for_each_term_str(text, trigrams, |t| f(hash_str(t)));
+}
+
+/// Calls `f` with every index term of a matching-form text as a string (see
+/// [`for_each_term`]); used where the terms themselves are kept, e.g. the document-frequency
+/// prior.
+pub(crate) fn for_each_term_str(text: &str, trigrams: bool, mut f: impl FnMut(&str)) {
     let mut prev_han: Option<char> = None;
     let mut prev2_han: Option<char> = None;
     let mut word = String::new();
-    let flush = |word: &mut String, f: &mut dyn FnMut(u64)| {
+    let flush = |word: &mut String, f: &mut dyn FnMut(&str)| {
         if word.chars().count() >= 2 || word.chars().any(|c| c.is_ascii_digit()) {
-            f(hash_str(word));
+            f(word);
         }
         word.clear();
     };
@@ -106,16 +113,13 @@ pub(crate) fn for_each_term(text: &str, trigrams: bool, mut f: impl FnMut(u64)) 
                 let mut buf = [0u8; 8];
                 let n1 = p.encode_utf8(&mut buf).len();
                 let n2 = c.encode_utf8(&mut buf[n1..]).len();
-                let s = std::str::from_utf8(&buf[..n1 + n2]).unwrap_or_default();
-                f(hash_str(s));
+                f(std::str::from_utf8(&buf[..n1 + n2]).unwrap_or_default());
                 if trigrams && let Some(p2) = prev2_han {
                     let mut buf3 = [0u8; 12];
                     let m1 = p2.encode_utf8(&mut buf3).len();
                     let m2 = p.encode_utf8(&mut buf3[m1..]).len();
                     let m3 = c.encode_utf8(&mut buf3[m1 + m2..]).len();
-                    f(hash_str(
-                        std::str::from_utf8(&buf3[..m1 + m2 + m3]).unwrap_or_default(),
-                    ));
+                    f(std::str::from_utf8(&buf3[..m1 + m2 + m3]).unwrap_or_default());
                 }
             }
             prev2_han = prev_han;

@@ -36,16 +36,8 @@ fn seed_no(a: &Article) -> String {
     name.get(..3).unwrap_or_default().to_string()
 }
 
-/// Must-hold of issue 5, NOT met yet: on the five seeds alone the default configuration
-/// gives 4 stories (events {002, 004}, {000}, {001}, {003}). With five documents idf cannot
-/// discount common words, so cross-outlet cosines stay near 0.1, and 003 precedes the rest by
-/// 15 days. Run with `cargo test -- --ignored` to see the current result.
-#[test]
-#[ignore = "known failing must-hold: seeds give 4 stories, see the doc comment"]
-fn seeds_form_one_story_with_three_events() {
-    let articles = seeds();
-    let text = TextLayer::default();
-    let clusters = cluster_articles(&text, &articles, &Config::default());
+/// Event numbers of each event, as sorted lists of seed numbers.
+fn seed_events(articles: &[Article], clusters: &newsloom_cluster::Clusters) -> Vec<Vec<String>> {
     let no = |id: &str| {
         articles
             .iter()
@@ -53,17 +45,6 @@ fn seeds_form_one_story_with_three_events() {
             .map(seed_no)
             .unwrap_or_default()
     };
-
-    assert_eq!(
-        clusters.stories.len(),
-        1,
-        "stories: {:#?}",
-        clusters.stories
-    );
-    let story = &clusters.stories[0];
-    assert_eq!(story.articles.len(), 5);
-    assert_eq!(story.outlets.len(), 4, "outlets: {:?}", story.outlets);
-
     let mut events: Vec<Vec<String>> = clusters
         .events
         .iter()
@@ -74,8 +55,20 @@ fn seeds_form_one_story_with_three_events() {
         })
         .collect();
     events.sort();
+    events
+}
+
+/// The three happenings of the seeds: Ma Zhaoxu in Moscow (003), Wang Yi's arrival (001)
+/// and the meetings with Lavrov and Putin on 22 February, told by three outlets in two
+/// scripts (000, 002, 004). With five articles only, rarity comes from the shipped
+/// document-frequency prior.
+#[test]
+fn seeds_form_three_events() {
+    let articles = seeds();
+    let text = TextLayer::default();
+    let clusters = cluster_articles(&text, &articles, &Config::default());
     assert_eq!(
-        events,
+        seed_events(&articles, &clusters),
         vec![
             vec!["000".to_string(), "002".into(), "004".into()],
             vec!["001".into()],
@@ -84,6 +77,28 @@ fn seeds_form_one_story_with_three_events() {
         "events: {:#?}",
         clusters.events
     );
+}
+
+/// Must-hold of issue 5, NOT met yet: the events are right, but 003 (Ma Zhaoxu in Moscow,
+/// 4–5 February) stays a story of its own. It precedes the rest by 15 days and shares with
+/// them only the background (Xi's planned visit), at a similarity that on the development
+/// set would also join unrelated stories. Run with `cargo test -- --ignored` to see it.
+#[test]
+#[ignore = "known failing must-hold: 003 stays a story of its own, see the doc comment"]
+fn seeds_form_one_story_with_three_events() {
+    let articles = seeds();
+    let text = TextLayer::default();
+    let clusters = cluster_articles(&text, &articles, &Config::default());
+    assert_eq!(
+        clusters.stories.len(),
+        1,
+        "stories: {:#?}",
+        clusters.stories
+    );
+    let story = &clusters.stories[0];
+    assert_eq!(story.articles.len(), 5);
+    assert_eq!(story.outlets.len(), 4, "outlets: {:?}", story.outlets);
+    assert_eq!(seed_events(&articles, &clusters).len(), 3);
     // Every event belongs to the one story.
     assert!(clusters.events.iter().all(|e| e.story == story.id));
 }
