@@ -103,6 +103,17 @@ fn main() -> anyhow::Result<()> {
             (bcubed(&pe, &ge).f1, bcubed(&ps, &gs).f1)
         };
         let ((ce, cs), (se, ss)) = rayon::join(|| score(&cold), || score(&stream));
+        // Clustering cost alone (features precomputed), single thread, best of 3.
+        let cluster_secs = (0..3)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                let mut c = Clusterer::new(config.clone());
+                for f in &stream {
+                    c.add(f);
+                }
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min);
         let mut c = Clusterer::new(config.clone());
         for f in &seeds {
             c.add(f);
@@ -115,6 +126,7 @@ fn main() -> anyhow::Result<()> {
             serde_json::json!({"config": serde_json::from_str::<serde_json::Value>(&line)?,
                 "cold_event": ce, "cold_story": cs, "stream_event": se, "stream_story": ss,
                 "mean": (ce + cs + se + ss) / 4.0,
+                "stream_articles_per_s": stream.len() as f64 / cluster_secs,
                 "seed_events": seed_events, "seed_stories": seed_stories})
         );
     }

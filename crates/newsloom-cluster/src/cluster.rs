@@ -98,7 +98,7 @@ impl Default for Config {
             quote_weight: 0.0,
             max_terms: 60,
             index_terms: 40,
-            max_candidates: 16,
+            max_candidates: 8,
             max_postings: 2000,
             link_weight: 0.8,
             title_blend: 0.3,
@@ -195,6 +195,9 @@ type Vector = Vec<(u64, f32)>;
 
 /// Index terms kept per event: enough for retrieval, bounded for large events.
 const MAX_INDEXED_PER_EVENT: usize = 512;
+/// Share of the story-merge threshold an article's own background must reach against the
+/// other story before the two stories' whole backgrounds are compared.
+const PREFILTER: f32 = 0.5;
 /// Most recent members an article is linked against (single link); bounds the cost of
 /// scoring large events.
 const LINK_MEMBERS: usize = 6;
@@ -283,6 +286,30 @@ pub struct Clusterer {
     last_df_decay: i64,
     duplicates: Vec<DuplicateRecord>,
     passages: Vec<PassageReuse>,
+    /// Idf parts shared by all terms, for the current `docs` (derived, not persisted).
+    #[serde(skip)]
+    idf_base: IdfBase,
+}
+
+/// The document-count side of idf: `ln(1 + docs + prior docs)` and the prior's weight.
+#[derive(Debug, Clone, Copy, Default)]
+struct IdfBase {
+    docs: u64,
+    prior_weight: f32,
+    ln_docs1: f32,
+}
+
+/// `ln(1 + x)`, from a table for the small whole counts that most terms have (idf is
+/// computed for every term of every article, and `ln` dominated it).
+#[inline]
+fn ln_1p(x: f32) -> f32 {
+    static TABLE: std::sync::LazyLock<Vec<f32>> =
+        std::sync::LazyLock::new(|| (0..4096).map(|n| (n as f32 + 1.0).ln()).collect());
+    if (0.0..4096.0).contains(&x) && x.fract() == 0.0 {
+        TABLE[x as usize]
+    } else {
+        (x + 1.0).ln()
+    }
 }
 
 impl Clusterer {
@@ -304,6 +331,7 @@ impl Clusterer {
             last_df_decay: i64::MIN,
             duplicates: Vec::new(),
             passages: Vec::new(),
+            idf_base: IdfBase::default(),
         }
     }
 
@@ -350,6 +378,7 @@ impl Clusterer {
 
         let terms = self.term_vector(f);
         self.docs += 1;
+        self.sync_idf_base();
         // One df lookup per term: count the article, then weight with the updated idf.
         let mut scored: Vec<(f32, u64, f32, f32)> = Vec::with_capacity(terms.len()); // tf-idf, term, raw, idf
         for &(t, w) in &terms {
@@ -525,7 +554,7 @@ impl Clusterer {
                     story = self.merge_stories(story, other, &mut merged);
                 }
             }
-            self.merge_similar_stories(story, &scored, &mut merged);
+            self.merge_similar_stories(story, &background, &scored, &mut merged);
         }
         self.assignment(
             f, event_key, duplicate, passages, new_event, new_story, merged,
@@ -747,6 +776,21 @@ impl Clusterer {
     /// added (weighted by `prior_weight`) so that small inputs get meaningful rarity.
     #[inline]
     fn idf_of(&self, term: u64, df: u32) -> f32 {
+        let base = if self.idf_base.docs == self.docs {
+            self.idf_base
+        } else {
+            self.compute_idf_base()
+        };
+        let df = if base.prior_weight > 0.0 {
+            df as f32 + base.prior_weight * DfPrior::embedded().df(term) as f32
+        } else {
+            df as f32
+        };
+        base.ln_docs1 - ln_1p(df) + 1.0
+    }
+
+    /// The parts of idf shared by every term at the current document count.
+    fn compute_idf_base(&self) -> IdfBase {
         // The prior speaks for small inputs and fades as the stream's own counts grow.
         let fade = self.config.prior_fade_docs;
         let w = if fade > 0.0 {
@@ -754,16 +798,26 @@ impl Clusterer {
         } else {
             self.config.prior_weight
         };
-        let (docs, df) = if w > 0.0 {
-            let prior = DfPrior::embedded();
-            (
-                self.docs as f32 + w * prior.docs() as f32,
-                df as f32 + w * prior.df(term) as f32,
-            )
+        let prior_docs = DfPrior::embedded().docs() as f32;
+        // Once the faded prior is worth less than 1 % of the streamed articles it cannot
+        // change a decision; skipping it saves a lookup per term.
+        let w = if w > 0.0 && w * prior_docs >= 0.01 * self.docs as f32 {
+            w
         } else {
-            (self.docs as f32, df as f32)
+            0.0
         };
-        ((docs + 1.0) / (df + 1.0)).ln() + 1.0
+        IdfBase {
+            docs: self.docs,
+            prior_weight: w,
+            ln_docs1: ln_1p(self.docs as f32 + w * prior_docs),
+        }
+    }
+
+    /// Recomputes the shared idf parts after the document count changed.
+    fn sync_idf_base(&mut self) {
+        if self.idf_base.docs != self.docs {
+            self.idf_base = self.compute_idf_base();
+        }
     }
 
     fn weighted(&self, terms: &Vector) -> Vector {
@@ -912,6 +966,7 @@ impl Clusterer {
     fn merge_similar_stories(
         &mut self,
         mut story: u32,
+        background: &Vector,
         scored: &[(u32, f32, f32)],
         merged: &mut Vec<String>,
     ) {
@@ -934,10 +989,17 @@ impl Clusterer {
                 _ => continue,
             };
             let tau_bg = self.config.story_background_tau_hours.max(0.01) * 3600.0;
+            let (threshold, decay) = (
+                self.config.story_background_threshold,
+                self.decay(gap as f32, tau_bg),
+            );
+            // The article that grew `story` must itself be near the other story's background
+            // before whole profiles are compared: a cheap test (one article's terms) that
+            // spares the full comparison of two large profiles for almost every candidate.
             let close = match (self.stories.get(&story), self.stories.get(&other)) {
                 (Some(a), Some(b)) => {
-                    stories_background_cos(a, b) * self.decay(gap as f32, tau_bg)
-                        >= self.config.story_background_threshold
+                    background_cos(background, b) * decay >= PREFILTER * threshold
+                        && stories_background_cos(a, b) * decay >= threshold
                 }
                 _ => false,
             };
@@ -1131,6 +1193,7 @@ impl Clusterer {
                     *n > 0
                 });
                 self.docs /= 2;
+                self.sync_idf_base();
             }
             self.last_df_decay = self.clock;
         }
