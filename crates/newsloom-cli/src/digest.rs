@@ -196,9 +196,9 @@ pub fn run_story(args: StoryArgs) -> Result<ExitCode> {
         .collect();
     writeln!(
         out,
-        "  {} · {} articles · {}",
+        "  {} · {} · {}",
         span(story.first_published, story.last_published),
-        story.article_count,
+        articles(story.article_count),
         outlets.join(", ")
     )?;
     for event in &story.events {
@@ -237,6 +237,15 @@ pub(crate) fn open_existing(path: &Path) -> Result<Store> {
     Ok(Store::open_read_only(path)?)
 }
 
+/// "1 article", "5 articles".
+fn articles(n: usize) -> String {
+    if n == 1 {
+        "1 article".into()
+    } else {
+        format!("{n} articles")
+    }
+}
+
 /// Newest first: title, outlets, time span, number of articles, event timeline.
 fn print_stories(stories: &[StorySummary]) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -245,9 +254,9 @@ fn print_stories(stories: &[StorySummary]) -> Result<()> {
         writeln!(out, "{}", s.title)?;
         writeln!(
             out,
-            "  {} · {} articles · {} · {}",
+            "  {} · {} · {} · {}",
             span(s.first_published, s.last_published),
-            s.article_count,
+            articles(s.article_count),
             outlets.join(", "),
             s.id
         )?;
