@@ -23,6 +23,21 @@ fn populated(dir: &Path, n: usize) -> PathBuf {
     path
 }
 
+/// Opens for writing right after this test closed its own writer. Other tests of this
+/// binary run `mount` in parallel, and a child forked while the lock file was open shares
+/// its `flock` until it execs; so a lock held by this very process is waited out briefly.
+fn reopen_for_writing(path: &Path) -> Store {
+    for _ in 0..100 {
+        match Store::open(path) {
+            Err(StoreError::Busy { pid, .. }) if pid == Some(std::process::id()) => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other.unwrap(),
+        }
+    }
+    Store::open(path).unwrap()
+}
+
 fn assert_mentions(err: &StoreError, path: &Path, words: &[&str]) {
     let msg = err.to_string();
     eprintln!("error shown: {msg}");
@@ -268,7 +283,7 @@ fn a_full_disk_rolls_back_the_batch_and_leaves_the_file() {
         "a failed batch must not change the file"
     );
     // With room again, the same batch goes through.
-    let mut store = Store::open(&path).unwrap();
+    let mut store = reopen_for_writing(&path);
     let idx: Vec<usize> = (20..400).collect();
     store.put_batch(&batch(&idx, |_| 0, &id_of)).unwrap();
     assert_eq!(store.counts().unwrap().articles, 400);
@@ -363,7 +378,7 @@ fn a_really_full_disk_rolls_back_the_batch_and_keeps_the_data() {
         .status()
         .is_ok_and(|s| s.success());
     if grown {
-        let mut store = Store::open(&path).unwrap();
+        let mut store = reopen_for_writing(&path);
         let idx: Vec<usize> = (next..next + 20).collect();
         store.put_batch(&batch(&idx, |_| 0, &id_of)).unwrap();
         assert_eq!(store.counts().unwrap().articles, next as u64 + 20);
