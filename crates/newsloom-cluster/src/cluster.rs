@@ -376,7 +376,8 @@ impl Clusterer {
             return self.join_as_duplicate(f, key, time, duplicate, passages);
         }
 
-        let terms = self.term_vector(f);
+        let with_background = self.config.story_background_threshold < 1.0;
+        let (terms, background_counts) = self.article_terms(f, with_background);
         self.docs += 1;
         self.sync_idf_base();
         // One df lookup per term: count the article, then weight with the updated idf.
@@ -444,7 +445,7 @@ impl Clusterer {
         };
         let raw = (terms, title_terms);
         let ents = self.entity_vector(f);
-        let background = self.background_vector(f);
+        let background = self.background_vector(background_counts);
         let (event_key, new_event, new_story) = match best_event {
             Some((key, _)) => {
                 self.add_member(key, member, &raw, time);
@@ -616,13 +617,25 @@ impl Clusterer {
 
     /// Raw term weights of an article: (1 + ln tf) per field, title terms weighted.
     fn term_vector(&self, f: &ArticleFeatures) -> Vector {
+        self.article_terms(f, false).0
+    }
+
+    /// The raw term vector of an article and, when `with_background`, the counts of its
+    /// background terms (title, first `background_chars` of the body, entities), from one
+    /// pass over the text.
+    fn article_terms(&self, f: &ArticleFeatures, with_background: bool) -> (Vector, TermCounts) {
         let mut tf: FxHashMap<u64, (u32, u32)> = FxHashMap::default(); // (title count, body count)
         let mut v: Vector = Vec::new();
-        self.for_each_article_term(f, |field, term| {
+        let mut background = TermCounts::default();
+        self.for_each_article_term(f, with_background, |field, term| {
             let t = hash_str(term);
+            if with_background && !matches!(field, Field::Quote) {
+                *background.entry(t).or_insert(0) += 1;
+            }
             match field {
                 Field::Title => tf.entry(t).or_insert((0, 0)).0 += 1,
                 Field::Lead => tf.entry(t).or_insert((0, 0)).1 += 1,
+                Field::Body => {}
                 Field::Entity => v.push((t, self.config.entity_weight)),
                 Field::Quote => v.push((t, self.config.quote_weight)),
             }
@@ -634,17 +647,36 @@ impl Clusterer {
         );
         v.sort_unstable_by_key(|&(t, _)| t);
         v.dedup_by_key(|&mut (t, _)| t);
-        v
+        (v, background)
     }
 
     /// Calls `emit` with every term of an article, by field: the one definition of what an
-    /// article's terms are (hashed for clustering, kept as text for the df prior). Body
-    /// terms come from the lead only (`lead_chars`).
-    fn for_each_article_term(&self, f: &ArticleFeatures, mut emit: impl FnMut(Field, &str)) {
+    /// article's terms are (hashed for clustering, kept as text for the df prior). Lead
+    /// terms come from the first `lead_chars` of the body; with `with_body`, the body after
+    /// the lead up to `background_chars` follows as [`Field::Body`].
+    fn for_each_article_term(
+        &self,
+        f: &ArticleFeatures,
+        with_body: bool,
+        mut emit: impl FnMut(Field, &str),
+    ) {
         let trigrams = self.config.trigrams;
         for_each_term_str(&f.title_form, trigrams, |t| emit(Field::Title, t));
-        for lead in leading_text(&f.blocks, self.config.lead_chars) {
+        let mut lead_budget = self.config.lead_chars;
+        let chars = if with_body {
+            self.config.lead_chars.max(self.config.background_chars)
+        } else {
+            self.config.lead_chars
+        };
+        for text in leading_text(&f.blocks, chars) {
+            let split = text
+                .char_indices()
+                .nth(lead_budget)
+                .map_or(text.len(), |(i, _)| i);
+            let (lead, body) = text.split_at(split);
+            lead_budget = lead_budget.saturating_sub(lead.chars().count());
             for_each_term_str(lead, trigrams, |t| emit(Field::Lead, t));
+            for_each_term_str(body, trigrams, |t| emit(Field::Body, t));
         }
         let mut term = String::new();
         for e in &f.entities {
@@ -665,7 +697,7 @@ impl Clusterer {
     /// background prior (title, lead and entity terms; quotes are too rare to matter).
     pub fn prior_terms(&self, f: &ArticleFeatures) -> Vec<String> {
         let mut out = Vec::new();
-        self.for_each_article_term(f, |field, t| {
+        self.for_each_article_term(f, false, |field, t| {
             if !matches!(field, Field::Quote) {
                 out.push(t.to_string());
             }
@@ -698,22 +730,10 @@ impl Clusterer {
         v
     }
 
-    /// Unit-length tf-idf vector of the article's whole body (first `background_chars`),
-    /// title and entities, keeping the `background_terms` heaviest terms.
-    fn background_vector(&self, f: &ArticleFeatures) -> Vector {
-        if self.config.story_background_threshold >= 1.0 {
-            return Vec::new();
-        }
-        let mut tf: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut count = |t: u64| *tf.entry(t).or_insert(0) += 1;
-        for_each_term(&f.title_form, self.config.trigrams, &mut count);
-        for text in leading_text(&f.blocks, self.config.background_chars) {
-            for_each_term(text, self.config.trigrams, &mut count);
-        }
-        for e in &f.entities {
-            count(entity_term(e));
-        }
-        let mut v: Vector = tf
+    /// Unit-length tf-idf vector of an article's background term counts, keeping the
+    /// `background_terms` heaviest terms.
+    fn background_vector(&self, counts: TermCounts) -> Vector {
+        let mut v: Vector = counts
             .into_iter()
             .map(|(t, n)| (t, (1.0 + (n as f32).ln()) * self.idf(t)))
             .collect();
@@ -1404,11 +1424,16 @@ impl Clusterer {
 /// Namespace of entity terms, so an entity id never collides with a word.
 pub(crate) const ENTITY_PREFIX: &str = "\u{1}ent:";
 
+/// Term hash → count in one article.
+type TermCounts = FxHashMap<u64, u32>;
+
 /// Where a term of an article comes from.
 #[derive(Debug, Clone, Copy)]
 enum Field {
     Title,
     Lead,
+    /// Body text after the lead (background only).
+    Body,
     Entity,
     Quote,
 }
