@@ -36,15 +36,18 @@ fn seed_no(a: &Article) -> String {
     name.get(..3).unwrap_or_default().to_string()
 }
 
+/// Seed number of the article with id `id` (empty when it is not a seed).
+fn seed_no_of(articles: &[Article], id: &str) -> String {
+    articles
+        .iter()
+        .find(|a| a.id == id)
+        .map(seed_no)
+        .unwrap_or_default()
+}
+
 /// Event numbers of each event, as sorted lists of seed numbers.
 fn seed_events(articles: &[Article], clusters: &newsloom_cluster::Clusters) -> Vec<Vec<String>> {
-    let no = |id: &str| {
-        articles
-            .iter()
-            .find(|a| a.id == id)
-            .map(seed_no)
-            .unwrap_or_default()
-    };
+    let no = |id: &str| seed_no_of(articles, id);
     let mut events: Vec<Vec<String>> = clusters
         .events
         .iter()
@@ -114,13 +117,7 @@ fn seeds_000_and_001_share_two_paragraphs() {
         clusterer.add(&ArticleFeatures::from_article(&text, a));
     }
     let snap = clusterer.snapshot();
-    let no = |id: &str| {
-        articles
-            .iter()
-            .find(|a| a.id == id)
-            .map(seed_no)
-            .unwrap_or_default()
-    };
+    let no = |id: &str| seed_no_of(&articles, id);
     let shared: Vec<_> = snap
         .passages
         .iter()
