@@ -2,7 +2,7 @@
 //! `cargo run -p newsloom-view --example view_files -- examples/seeds/*.txt`.
 
 use newsloom_text::TextLayer;
-use newsloom_view::{DuplicateLink, EventInput, PassageLink, StoryMeta, StoryView};
+use newsloom_view::{StoryMeta, StoryView};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut articles = Vec::new();
@@ -11,20 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         articles.extend(outcome.articles);
     }
     let layer = TextLayer::default();
-    let analyses: Vec<_> = articles.iter().map(|a| layer.analyze(a)).collect();
-    let clusters =
-        newsloom_cluster::cluster_articles(&layer, &articles, &newsloom_cluster::Config::default());
-    let duplicates: Vec<DuplicateLink> = clusters.duplicates.iter().map(Into::into).collect();
-    let passages: Vec<PassageLink> = clusters.passages.iter().map(Into::into).collect();
-    let events: Vec<EventInput> = clusters.events.iter().map(Into::into).collect();
-    let view = StoryView::build(
-        &StoryMeta::default(),
-        &articles,
-        &analyses,
-        &duplicates,
-        &passages,
-        &events,
-    );
+    let view = StoryView::from_articles(&StoryMeta::default(), &layer, &articles);
     println!("{}", serde_json::to_string_pretty(&view)?);
     Ok(())
 }

@@ -296,6 +296,21 @@ impl StoryView {
         build::build(meta, articles, analyses, duplicates, passages, events)
     }
 
+    /// Builds the view of loose articles given as one story, without a store: analyzes
+    /// them, clusters them for duplicates, passages and events, and builds the view.
+    pub fn from_articles(meta: &StoryMeta, layer: &TextLayer, articles: &[Article]) -> StoryView {
+        let analyses: Vec<Analysis> = articles.iter().map(|a| layer.analyze(a)).collect();
+        let clusters = newsloom_cluster::cluster_articles(
+            layer,
+            articles,
+            &newsloom_cluster::Config::default(),
+        );
+        let duplicates: Vec<DuplicateLink> = clusters.duplicates.iter().map(Into::into).collect();
+        let passages: Vec<PassageLink> = clusters.passages.iter().map(Into::into).collect();
+        let events: Vec<EventInput> = clusters.events.iter().map(Into::into).collect();
+        StoryView::build(meta, articles, &analyses, &duplicates, &passages, &events)
+    }
+
     /// Builds the view of a stored story from its detail record and articles.
     pub fn from_detail(
         detail: &newsloom_store::StoryDetail,

@@ -3,7 +3,7 @@
 //! alignment thresholds are checked on news other than the seeds.
 
 use newsloom_text::TextLayer;
-use newsloom_view::{DuplicateLink, EventInput, PassageLink, StoryMeta, StoryView, to_hans};
+use newsloom_view::{StoryMeta, StoryView, to_hans};
 
 const FILES: &[&str] = &[
     "rfa/2024/11/29/RFA-中俄11軍機闖防空識別區-南韓出動戰機應對.html",
@@ -26,20 +26,7 @@ fn adiz_story_shared_and_single_source() {
         articles.extend(outcome.articles);
     }
     let layer = TextLayer::default();
-    let analyses: Vec<_> = articles.iter().map(|a| layer.analyze(a)).collect();
-    let clusters =
-        newsloom_cluster::cluster_articles(&layer, &articles, &newsloom_cluster::Config::default());
-    let duplicates: Vec<DuplicateLink> = clusters.duplicates.iter().map(Into::into).collect();
-    let passages: Vec<PassageLink> = clusters.passages.iter().map(Into::into).collect();
-    let events: Vec<EventInput> = clusters.events.iter().map(Into::into).collect();
-    let view = StoryView::build(
-        &StoryMeta::default(),
-        &articles,
-        &analyses,
-        &duplicates,
-        &passages,
-        &events,
-    );
+    let view = StoryView::from_articles(&StoryMeta::default(), &layer, &articles);
 
     let fact_with = |needle: &str| {
         view.shared_facts

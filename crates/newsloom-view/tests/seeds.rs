@@ -6,9 +6,7 @@ use std::sync::OnceLock;
 
 use newsloom_model::Article;
 use newsloom_text::TextLayer;
-use newsloom_view::{
-    DuplicateLink, EventInput, PassageLink, ReaderScript, StoryMeta, StoryView, TimelineKind,
-};
+use newsloom_view::{ReaderScript, StoryMeta, StoryView, TimelineKind};
 
 fn seed_articles() -> Vec<Article> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seeds");
@@ -36,21 +34,12 @@ fn view() -> &'static (Vec<Article>, StoryView) {
         let layer = TextLayer::default();
         let articles = seed_articles();
         assert_eq!(articles.len(), 5);
-        let analyses: Vec<_> = articles.iter().map(|a| layer.analyze(a)).collect();
-        let clusters = newsloom_cluster::cluster_articles(
-            &layer,
-            &articles,
-            &newsloom_cluster::Config::default(),
-        );
-        let duplicates: Vec<DuplicateLink> = clusters.duplicates.iter().map(Into::into).collect();
-        let passages: Vec<PassageLink> = clusters.passages.iter().map(Into::into).collect();
-        let events: Vec<EventInput> = clusters.events.iter().map(Into::into).collect();
         let meta = StoryMeta {
             id: "seeds".into(),
             title: "王毅访俄".into(),
             title_article_id: None,
         };
-        let view = StoryView::build(&meta, &articles, &analyses, &duplicates, &passages, &events);
+        let view = StoryView::from_articles(&meta, &layer, &articles);
         (articles, view)
     })
 }
