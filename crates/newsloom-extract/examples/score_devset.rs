@@ -43,16 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .ok_or_else(|| format!("{}: no \"file\"", path.display()))?;
         let url = gold.get("url").and_then(|u| u.as_str()).map(str::to_string);
         let bytes = std::fs::read(std::path::Path::new(dir).join(file))?;
-        let gold_body = gold
-            .get("body")
-            .and_then(|b| b.as_array())
-            .map(|b| {
-                b.iter()
-                    .filter_map(|p| p.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .unwrap_or_default();
+        let gold_body = body_text(&gold);
         pages.push((file.to_string(), url, bytes, gold_body));
     }
 
@@ -88,16 +79,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let (mut sp, mut sr, mut sf) = (0.0, 0.0, 0.0);
     for ((_, _, _, gold), res) in pages.iter().zip(&results) {
-        let body = res
-            .get("body")
-            .and_then(|b| b.as_array())
-            .map(|b| {
-                b.iter()
-                    .filter_map(|p| p.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .unwrap_or_default();
+        let body = body_text(res);
         let (p, r, f) = newsloom_extract::score::shingle_prf(&body, gold);
         sp += p;
         sr += r;
@@ -113,4 +95,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sr / k
     );
     Ok(())
+}
+
+/// The `"body"` array of a gold or result record, one block per line.
+fn body_text(record: &serde_json::Value) -> String {
+    record
+        .get("body")
+        .and_then(|b| b.as_array())
+        .map(|b| {
+            b.iter()
+                .filter_map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
 }
