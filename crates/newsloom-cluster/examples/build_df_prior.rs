@@ -12,9 +12,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use newsloom_cluster::{ArticleFeatures, Clusterer, Config, prior::DfPrior};
-use rayon::prelude::*;
+use newsloom_cluster::{Clusterer, Config, prior::DfPrior};
 use rustc_hash::FxHashMap;
+
+mod common;
 
 /// Terms seen in fewer articles are left out: they are as rare as unseen ones.
 const MIN_DF: u32 = 3;
@@ -23,18 +24,8 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let out = PathBuf::from(args.next().context("usage: build_df_prior OUT PATH...")?);
     let roots: Vec<PathBuf> = args.map(PathBuf::from).collect();
-    let mut summary = newsloom_ingest::Summary::default();
-    let inputs = newsloom_ingest::collect_inputs(&roots, &mut summary);
-    let text = newsloom_text::TextLayer::default();
     let clusterer = Clusterer::new(Config::default());
-    let per_article: Vec<Vec<String>> = inputs
-        .par_iter()
-        .flat_map_iter(|input| newsloom_ingest::read_file(&input.path).articles)
-        .map(|a| {
-            let f = ArticleFeatures::from_analysis(&text, &a, &text.analyze(&a));
-            clusterer.prior_terms(&f)
-        })
-        .collect();
+    let (inputs, per_article) = common::map_corpus(&roots, &[], |f| clusterer.prior_terms(f));
     let mut counts: FxHashMap<String, u32> = FxHashMap::default();
     for terms in &per_article {
         for t in terms {
@@ -49,7 +40,7 @@ fn main() -> anyhow::Result<()> {
     let kept = counts.values().filter(|&&n| n >= MIN_DF).count();
     eprintln!(
         "{} inputs, {docs} articles, {} terms, {kept} kept (df >= {MIN_DF}) -> {}",
-        inputs.len(),
+        inputs,
         counts.len(),
         out.display()
     );

@@ -26,6 +26,8 @@ use newsloom_cluster::{ArticleFeatures, Assignment, Clusterer, Config, TextView,
 use newsloom_model::{Article, Block};
 use rayon::prelude::*;
 
+mod common;
+
 const CHUNK: usize = 1024;
 
 fn main() -> anyhow::Result<()> {
@@ -161,7 +163,7 @@ fn load_agora(root: &Path) -> anyhow::Result<Vec<Article>> {
     let pages = devset::agora_pages(root, &day_refs)?;
     let mut articles: Vec<Article> = pages
         .par_iter()
-        .filter_map(|p| devset::read_agora_page(root, p).ok())
+        .filter_map(|p| common::read_page(root, p).ok())
         .collect();
     articles.sort_by_key(|a| (a.published.map(|p| p.timestamp()), a.id.clone()));
     Ok(articles)

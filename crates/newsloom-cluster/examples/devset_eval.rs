@@ -11,6 +11,8 @@ use anyhow::Context;
 use newsloom_cluster::{ArticleFeatures, Clusterer, Config, devset, eval::bcubed};
 use rayon::prelude::*;
 
+mod common;
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let show_errors = args.iter().any(|a| a == "--errors");
@@ -31,7 +33,7 @@ fn main() -> anyhow::Result<()> {
     let labels = devset::read_labels(&labels_path)?;
     let mut articles = Vec::new();
     for l in &labels {
-        articles.push(devset::read_agora_page(&root, &l.path)?);
+        articles.push(common::read_page(&root, &l.path)?);
     }
     // `--stream`: cluster the whole corpus month in time order (as `newsloom digest` does)
     // and score the labelled articles only; unlabelled ones are context.
@@ -44,7 +46,7 @@ fn main() -> anyhow::Result<()> {
         let days: Vec<&str> = days.iter().map(String::as_str).collect();
         for path in devset::agora_pages(&root, &days)? {
             if !labelled.contains(path.as_str())
-                && let Ok(a) = devset::read_agora_page(&root, &path)
+                && let Ok(a) = common::read_page(&root, &path)
             {
                 context.push(a);
             }

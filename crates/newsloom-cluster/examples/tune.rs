@@ -15,6 +15,8 @@ use std::path::PathBuf;
 use newsloom_cluster::{ArticleFeatures, Clusterer, Config, devset, eval::bcubed};
 use rayon::prelude::*;
 
+mod common;
+
 fn main() -> anyhow::Result<()> {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let root = repo.join("../shared/corpora/agora-pen-2411");
@@ -27,7 +29,7 @@ fn main() -> anyhow::Result<()> {
         |a: &newsloom_model::Article| ArticleFeatures::from_analysis(&text, a, &text.analyze(a));
     let labelled: Vec<ArticleFeatures> = labels
         .par_iter()
-        .map(|l| devset::read_agora_page(&root, &l.path).map(|a| features(&a)))
+        .map(|l| common::read_page(&root, &l.path).map(|a| features(&a)))
         .collect::<Result<_, _>>()?;
     let paths: std::collections::HashSet<&str> = labels.iter().map(|l| l.path.as_str()).collect();
     let days = devset::agora_days(&root)?;
@@ -35,7 +37,7 @@ fn main() -> anyhow::Result<()> {
     let context: Vec<ArticleFeatures> = devset::agora_pages(&root, &days)?
         .par_iter()
         .filter(|p| !paths.contains(p.as_str()))
-        .filter_map(|p| devset::read_agora_page(&root, p).ok())
+        .filter_map(|p| common::read_page(&root, p).ok())
         .map(|a| features(&a))
         .collect();
     let mut seeds: Vec<ArticleFeatures> = std::fs::read_dir(repo.join("examples/seeds"))?

@@ -19,6 +19,7 @@ use crate::dedup::{DedupConfig, DedupOutcome, Deduper, DupMatch, Fingerprints, P
 use crate::features::ArticleFeatures;
 use crate::prior::DfPrior;
 use crate::text::{for_each_term, for_each_term_str, hash_str};
+use crate::topics::{TopicModel, dense_cos};
 
 /// Settings of the clusterer. The defaults are the tuned values (see the crate README).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,6 +82,14 @@ pub struct Config {
     /// Characters of body text and number of terms in an article's background vector.
     pub background_chars: usize,
     pub background_terms: usize,
+    /// Topic-space cosine ([`TopicModel::embedded`]) at or above which a new event joins a
+    /// story, and two stories merge, provided their backgrounds also share at least
+    /// `story_topic_min_background` (1 = off). Reports of one story told days apart in
+    /// different words (a visit announced, then confirmed) are close in topic space when
+    /// their terms barely overlap; the lexical floor keeps stories that are merely on the
+    /// same subject apart.
+    pub story_topic_threshold: f32,
+    pub story_topic_min_background: f32,
     /// Weight of the background document-frequency prior ([`DfPrior::embedded`]) against
     /// the streamed counts (0 = learn idf from the stream alone).
     pub prior_weight: f32,
@@ -119,6 +128,8 @@ impl Default for Config {
             story_background_tau_hours: 240.0,
             background_chars: 3000,
             background_terms: 150,
+            story_topic_threshold: 0.88,
+            story_topic_min_background: 0.2,
             dedup: DedupConfig::default(),
         }
     }
@@ -259,6 +270,10 @@ struct Story {
     background: FxHashMap<u64, f32>,
     #[serde(default)]
     background_sq: f32,
+    /// Topic profile: sum of the members' unit topic embeddings (empty when the topic
+    /// channel is off or the story has gone quiet).
+    #[serde(default)]
+    topic: Vec<f32>,
 }
 
 /// The online clusterer. Serializable with serde so a store can persist and resume it.
@@ -445,6 +460,7 @@ impl Clusterer {
         };
         let raw = (terms, title_terms);
         let ents = self.entity_vector(f);
+        let topic = self.topic_embedding(&background_counts);
         let background = self.background_vector(background_counts);
         let (event_key, new_event, new_story) = match best_event {
             Some((key, _)) => {
@@ -505,6 +521,9 @@ impl Clusterer {
                         let gap = gap_secs(time, st.founded, st.last) as f32;
                         let cos = background_cos(&background, st);
                         *v = v.max(cos * self.decay(gap, tau_bg) * bg_ratio);
+                        if let Some(s) = self.topic_score(&topic, &st.topic, cos) {
+                            *v = v.max(s);
+                        }
                     }
                 }
                 let keys: Vec<u32> = story_scores.keys().copied().collect();
@@ -536,6 +555,7 @@ impl Clusterer {
         if let Some(story) = self.events.get(&event_key).map(|e| e.story) {
             self.add_story_entities(story, &ents);
             self.add_story_background(story, &background);
+            self.add_story_topic(story, &topic);
         }
         self.article_event.insert(f.id.clone(), event_key);
 
@@ -555,7 +575,7 @@ impl Clusterer {
                     story = self.merge_stories(story, other, &mut merged);
                 }
             }
-            self.merge_similar_stories(story, &background, &scored, &mut merged);
+            self.merge_similar_stories(story, (&background, &topic), &scored, &mut merged);
         }
         self.assignment(
             f, event_key, duplicate, passages, new_event, new_story, merged,
@@ -707,6 +727,21 @@ impl Clusterer {
         out
     }
 
+    /// The article's background terms with their counts, spelled out: what an article's
+    /// background vector and topic embedding are computed from (title, the first
+    /// `background_chars` of the body, entity ids). Used to build the topic model.
+    pub fn background_terms(&self, f: &ArticleFeatures) -> Vec<(String, u32)> {
+        let mut counts: FxHashMap<String, u32> = FxHashMap::default();
+        self.for_each_article_term(f, true, |field, t| {
+            if !matches!(field, Field::Quote) {
+                *counts.entry(t.to_string()).or_insert(0) += 1;
+            }
+        });
+        let mut out: Vec<(String, u32)> = counts.into_iter().collect();
+        out.sort_unstable();
+        out
+    }
+
     /// Unit-length idf-weighted vector of the article's entity ids (empty without entities).
     fn entity_vector(&self, f: &ArticleFeatures) -> Vec<(u64, f32)> {
         if self.config.story_entity_threshold >= 1.0 {
@@ -756,6 +791,45 @@ impl Clusterer {
             *c += w;
             s.background_sq += *c * *c - old * old;
         }
+    }
+
+    /// Unit topic embedding of an article's background term counts, weighted as the model
+    /// was trained (sublinear tf; the model's vectors carry its idf); empty when the topic
+    /// channel is off.
+    fn topic_embedding(&self, counts: &TermCounts) -> Vec<f32> {
+        if self.config.story_topic_threshold >= 1.0 {
+            return Vec::new();
+        }
+        TopicModel::embedded().embed(
+            counts
+                .iter()
+                .map(|(&t, &n)| (t, 1.0 + ln_1p(n.saturating_sub(1) as f32))),
+        )
+    }
+
+    fn add_story_topic(&mut self, story: u32, topic: &[f32]) {
+        if topic.is_empty() {
+            return;
+        }
+        let Some(s) = self.stories.get_mut(&story) else {
+            return;
+        };
+        if s.topic.len() != topic.len() {
+            s.topic = vec![0.0; topic.len()];
+        }
+        s.topic.iter_mut().zip(topic).for_each(|(a, b)| *a += b);
+    }
+
+    /// Story score from the topic channel, in units of `story_threshold`: `Some` when the
+    /// topic cosine reaches `story_topic_threshold` and the lexical background cosine
+    /// `background` reaches `story_topic_min_background`.
+    fn topic_score(&self, a: &[f32], b: &[f32], background: f32) -> Option<f32> {
+        let threshold = self.config.story_topic_threshold;
+        if threshold >= 1.0 || background < self.config.story_topic_min_background {
+            return None;
+        }
+        let cos = dense_cos(a, b);
+        (cos >= threshold).then(|| self.config.story_threshold * cos / threshold.max(1e-6))
     }
 
     /// Raw title term weights.
@@ -986,7 +1060,7 @@ impl Clusterer {
     fn merge_similar_stories(
         &mut self,
         mut story: u32,
-        background: &Vector,
+        (background, topic): (&Vector, &[f32]),
         scored: &[(u32, f32, f32)],
         merged: &mut Vec<String>,
     ) {
@@ -1018,8 +1092,15 @@ impl Clusterer {
             // spares the full comparison of two large profiles for almost every candidate.
             let close = match (self.stories.get(&story), self.stories.get(&other)) {
                 (Some(a), Some(b)) => {
-                    background_cos(background, b) * decay >= PREFILTER * threshold
-                        && stories_background_cos(a, b) * decay >= threshold
+                    let lexical = background_cos(background, b) * decay >= PREFILTER * threshold
+                        && stories_background_cos(a, b) * decay >= threshold;
+                    // Or close in topic space, the article and then the whole profiles, with
+                    // the lexical floor on the profiles.
+                    lexical
+                        || (self.topic_score(topic, &b.topic, 1.0).is_some()
+                            && self
+                                .topic_score(&a.topic, &b.topic, stories_background_cos(a, b))
+                                .is_some())
                 }
                 _ => false,
             };
@@ -1066,6 +1147,7 @@ impl Clusterer {
                 entity_sq: 0.0,
                 background: FxHashMap::default(),
                 background_sq: 0.0,
+                topic: Vec::new(),
             },
         );
         key
@@ -1194,6 +1276,7 @@ impl Clusterer {
         self.add_story_entities(kept, &ents);
         let background: Vec<(u64, f32)> = g.background.into_iter().collect();
         self.add_story_background(kept, &background);
+        self.add_story_topic(kept, &g.topic);
         if let Some(k) = self.stories.get_mut(&kept) {
             k.entity_sq = k.entities.values().map(|w| w * w).sum();
         }
@@ -1262,6 +1345,7 @@ impl Clusterer {
                 s.centroid = FxHashMap::default();
                 s.background = FxHashMap::default();
                 s.background_sq = 0.0;
+                s.topic = Vec::new();
                 for t in std::mem::take(&mut s.entities).into_keys() {
                     if let Some(list) = self.entity_postings.get_mut(&t) {
                         list.retain(|&k| k != story);

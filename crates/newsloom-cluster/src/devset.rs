@@ -1,15 +1,11 @@
-//! Development-set helpers: the agora-pen-2411 Jekyll pages and the labels file.
+//! Development-set helpers: the labels file and the agora-pen-2411 page listing.
 //!
-//! The pages are read with plain string search (title in `<h1 class="post-title …">`, time in
-//! `datetime="…"`, body in `<div class="post-content …">`) so the evaluation does not depend
-//! on the extractor; the real ingest path is used by the CLI.
+//! The pages themselves are read by the callers through the real ingest pipeline
+//! (`newsloom_ingest::read_file`, a dev-dependency), so the clusterer is scored on exactly the
+//! text `newsloom digest` feeds it: clean bodies, without the related-headline lists and
+//! credit lines a plain tag strip leaves in (they linked unrelated stories).
 
 use std::path::{Path, PathBuf};
-
-use chrono::DateTime;
-use newsloom_model::{
-    Article, Block, Format, Precision, Script, Source, article_id, detect_script,
-};
 
 /// Why a development file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -59,55 +55,6 @@ pub fn read_labels(path: &Path) -> Result<Vec<Label>, DevError> {
         });
     }
     Ok(out)
-}
-
-/// Reads one agora-pen-2411 page. `rel` (relative to the corpus root) names the outlet.
-pub fn read_agora_page(root: &Path, rel: &str) -> Result<Article, DevError> {
-    let path = root.join(rel);
-    let html = std::fs::read_to_string(&path).map_err(|source| DevError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    let fail = |reason: &str| DevError::Format {
-        path: path.clone(),
-        reason: reason.to_string(),
-    };
-    let title = between(&html, "<h1 class=\"post-title", "</h1>")
-        .and_then(|s| s.split_once('>').map(|(_, t)| t))
-        .map(|t| unescape(t.trim()))
-        .ok_or_else(|| fail("no <h1 class=\"post-title\">"))?;
-    let published =
-        between(&html, "datetime=\"", "\"").and_then(|s| DateTime::parse_from_rfc3339(s).ok());
-    let body_html = between(&html, "<div class=\"post-content", "</article>")
-        .and_then(|s| s.split_once('>').map(|(_, b)| b))
-        .ok_or_else(|| fail("no <div class=\"post-content\">"))?;
-    let url = between(&html, "<a class=\"u-url\" href=\"", "\"").map(str::to_string);
-    let outlet = rel.split('/').next().unwrap_or("unknown").to_string();
-    let body = paragraphs(body_html);
-    let text: String = body.iter().map(|b: &Block| b.text.as_str()).collect();
-    let id = article_id(url.as_deref(), None, &outlet, published.as_ref(), &title);
-    Ok(Article {
-        id,
-        source: Source {
-            path: path.display().to_string(),
-            format: Format::Html,
-        },
-        outlet: outlet.clone(),
-        outlet_id: outlet,
-        url,
-        mirror_url: None,
-        script: detect_script(&format!("{title}{text}")),
-        title,
-        published,
-        published_precision: published.map(|_| Precision::Second),
-        authors: Vec::new(),
-        editors: Vec::new(),
-        dateline: None,
-        language: "zh".into(),
-        body,
-        images: Vec::new(),
-        related: Vec::new(),
-    })
 }
 
 /// All article pages of the corpus under `root` for the given days (`"2024/11/20"`),
@@ -165,50 +112,3 @@ pub fn agora_days(root: &Path) -> Result<Vec<String>, DevError> {
     }
     Ok(days.into_iter().collect())
 }
-
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let i = s.find(start)? + start.len();
-    let j = s[i..].find(end)? + i;
-    Some(&s[i..j])
-}
-
-/// Splits body HTML into paragraphs at `<p>`, `<br>`, `<div>` and line breaks; strips tags.
-fn paragraphs(html: &str) -> Vec<Block> {
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        text.push_str(&rest[..i]);
-        let Some(j) = rest[i..].find('>') else { break };
-        let tag = rest[i + 1..i + j].to_ascii_lowercase();
-        if tag.starts_with('p')
-            || tag.starts_with("/p")
-            || tag.starts_with("br")
-            || tag.starts_with("div")
-            || tag.starts_with("/div")
-            || tag.starts_with("li")
-            || tag.starts_with('h')
-        {
-            text.push('\n');
-        }
-        rest = &rest[i + j + 1..];
-    }
-    text.push_str(rest);
-    unescape(&text)
-        .lines()
-        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}'))
-        .filter(|l| !l.is_empty())
-        .map(Block::paragraph)
-        .collect()
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
-}
-
-#[allow(dead_code)]
-fn _script_is_used(_: Script) {}

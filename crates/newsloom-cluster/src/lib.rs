@@ -17,6 +17,7 @@ pub mod features;
 pub mod minhash;
 pub mod prior;
 pub mod text;
+pub mod topics;
 
 pub use cluster::{
     Assignment, Clusterer, Clusters, Config, DuplicateRecord, EventRecord, StoryRecord,

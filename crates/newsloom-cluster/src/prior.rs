@@ -30,6 +30,22 @@ pub struct DfPrior {
 /// character, which has no place in a text file).
 const FILE_ENTITY_PREFIX: &str = "ent:";
 
+/// How a clusterer term is spelled in a data file (entity terms get a printable prefix).
+pub(crate) fn file_term(term: &str) -> std::borrow::Cow<'_, str> {
+    match term.strip_prefix(ENTITY_PREFIX) {
+        Some(id) => format!("{FILE_ENTITY_PREFIX}{id}").into(),
+        None => term.into(),
+    }
+}
+
+/// The clusterer's hash of a term spelled as in a data file (the inverse of [`file_term`]).
+pub(crate) fn file_term_key(term: &str) -> u64 {
+    match term.strip_prefix(FILE_ENTITY_PREFIX) {
+        Some(id) => hash_str(&format!("{ENTITY_PREFIX}{id}")),
+        None => hash_str(term),
+    }
+}
+
 impl DfPrior {
     /// The prior shipped with the crate, parsed once per process.
     pub fn embedded() -> &'static DfPrior {
@@ -58,12 +74,8 @@ impl DfPrior {
             };
             if term == "#docs" {
                 prior.docs = n;
-            } else if let Some(id) = term.strip_prefix(FILE_ENTITY_PREFIX) {
-                prior
-                    .df
-                    .insert(hash_str(&format!("{ENTITY_PREFIX}{id}")), n);
             } else {
-                prior.df.insert(hash_str(term), n);
+                prior.df.insert(file_term_key(term), n);
             }
         }
         prior
@@ -81,11 +93,7 @@ impl DfPrior {
         let mut rows: Vec<(&String, &u32)> = counts.iter().filter(|(_, n)| **n >= min_df).collect();
         rows.sort_unstable_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         for (term, n) in rows {
-            let term = match term.strip_prefix(ENTITY_PREFIX) {
-                Some(id) => format!("{FILE_ENTITY_PREFIX}{id}"),
-                None => term.clone(),
-            };
-            writeln!(out, "{term}\t{n}")?;
+            writeln!(out, "{}\t{n}", file_term(term))?;
         }
         Ok(())
     }

@@ -8,6 +8,9 @@ use std::path::PathBuf;
 
 use newsloom_cluster::{Config, cluster_articles, devset, eval::bcubed};
 
+#[path = "../examples/common/mod.rs"]
+mod common;
+
 const EVENT_F1_FLOOR: f64 = 0.86;
 const STORY_F1_FLOOR: f64 = 0.85;
 
@@ -30,7 +33,7 @@ fn devset_bcubed_stays_above_floor() {
     assert_eq!(labels.len(), 541);
     let articles: Vec<_> = labels
         .iter()
-        .map(|l| devset::read_agora_page(&root, &l.path).unwrap_or_else(|e| panic!("{e}")))
+        .map(|l| common::read_page(&root, &l.path).unwrap_or_else(|e| panic!("{e:#}")))
         .collect();
     let text = newsloom_text::TextLayer::default();
     let clusters = cluster_articles(&text, &articles, &Config::default());

@@ -43,11 +43,8 @@ fn shape(store: &Store) -> (u64, ClusterMembership) {
     )
 }
 
-// Issue 5's must-hold, not met yet: the three events come out right ({000, 002, 004},
-// {001}, {003}), but 003, 15 days before the rest, stays a story of its own (see
-// newsloom-cluster's tests/seeds.rs). Run with `cargo test -- --ignored` to see it.
+// Issues 5 and 6: the five seeds are one story from four outlets (with three events).
 #[test]
-#[ignore = "clustering does not yet join seed 003 to the story (issue 5)"]
 fn seeds_make_one_story_of_five_articles_from_four_outlets() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("n.db")).unwrap();

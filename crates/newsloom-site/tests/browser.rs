@@ -82,8 +82,8 @@ fn story_page_in_headless_chromium() {
     };
     let tmp = tempfile::tempdir().expect("tempdir");
     let layer = TextLayer::default();
-    let db = tmp.path().join("seeds.db");
-    common::one_story_store(&db, &common::seed_articles(), &layer);
+    // The seeds as `newsloom digest` stores them: one story of five articles.
+    let db = common::seed_store(tmp.path());
     let store = Store::open_read_only(&db).expect("store");
     let out = tmp.path().join("site");
     build_site(&store, &layer, &out, &SiteOptions::default()).expect("site");

@@ -57,23 +57,9 @@ pub fn visible_text(html: &str) -> String {
         .concat()
 }
 
-/// The seed articles as read by newsloom-ingest.
-pub fn seed_articles() -> Vec<newsloom_model::Article> {
-    let dir = repo_root().join("examples/seeds");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .flat_map(|p| newsloom_ingest::read_file(p).articles)
-        .collect()
-}
-
 /// A store holding `articles` as ONE story: events, duplicates and passages from the
-/// clusterer, but the story grouping fixed, so page tests do not depend on how the
-/// clusterer groups stories.
+/// clusterer, but the story grouping fixed, so tests of made-up articles (hostile markup)
+/// get one story page whatever the clusterer makes of them.
 pub fn one_story_store(db: &Path, articles: &[newsloom_model::Article], layer: &TextLayer) {
     use newsloom_store::{Batch, ClusterUpdate, EventRecord, StoryRecord};
     let clusters =
