@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::dedup::{DedupConfig, DedupOutcome, Deduper, DupMatch, Fingerprints, PassageReuse};
 use crate::features::ArticleFeatures;
 use crate::prior::DfPrior;
-use crate::text::{for_each_term, for_each_term_str, hash_str};
+use crate::text::{for_each_term_str, hash_str};
 
 /// Settings of the clusterer. The defaults are the tuned values (see the crate README).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -221,12 +221,14 @@ struct Event {
     first: i64,
     last: i64,
     members: Vec<Member>,
-    centroid: FxHashMap<u64, f32>,
-    /// Squared idf-weighted norm of the centroid, and the document count at which it was
-    /// last computed in full.
+    /// Sum of the members' tf-idf keyword vectors, each scaled by its raw-weight unit
+    /// factor, with idf frozen at the member's insertion; term-sorted. Frozen idf keeps the
+    /// centroid and its squared norm `sq` exact under updates (no refresh as idf drifts) and
+    /// lets scoring be a merge of two sorted vectors, with no per-term lookups.
+    centroid: Vector,
     sq: f32,
-    norm_docs: u64,
-    title_centroid: FxHashMap<u64, f32>,
+    /// The same over the members' title vectors.
+    title_centroid: Vector,
     title_sq: f32,
     /// Sum of the members' idf-weighted norms: `sqrt(sq) / mass` is the event's coherence
     /// (1 when all members say the same thing).
@@ -244,9 +246,9 @@ struct Story {
     founded: i64,
     last: i64,
     events: Vec<u32>,
-    centroid: FxHashMap<u64, f32>,
+    /// Sum of the member articles' keyword vectors, as [`Event::centroid`].
+    centroid: Vector,
     sq: f32,
-    norm_docs: u64,
     /// Entity profile: entity term → summed unit-length idf weights of member articles.
     #[serde(default)]
     entities: FxHashMap<u64, f32>,
@@ -254,7 +256,9 @@ struct Story {
     entity_sq: f32,
     /// Background profile: sum of the members' unit whole-body vectors (idf as of
     /// insertion), and its squared norm. What a story is about shows in the background
-    /// its reports share, more than in any one lead.
+    /// its reports share, more than in any one lead. A map, not a sorted vector like the
+    /// centroids: profiles of long stories hold thousands of terms and take 150 per article,
+    /// where a lookup per article term beats a merge over the whole profile.
     #[serde(default)]
     background: FxHashMap<u64, f32>,
     #[serde(default)]
@@ -289,6 +293,48 @@ pub struct Clusterer {
     /// Idf parts shared by all terms, for the current `docs` (derived, not persisted).
     #[serde(skip)]
     idf_base: IdfBase,
+    /// Working memory reused from article to article (not persisted).
+    #[serde(skip)]
+    scratch: Scratch,
+}
+
+/// Maps and buffers every article needs, kept between articles: allocating and growing
+/// them afresh for each article was a tenth of the clustering time.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    /// Term → counts of the article being added.
+    terms: FxHashMap<u64, TermStat>,
+    /// Event key → summed weight of shared index terms (candidate retrieval).
+    hits: FxHashMap<u32, f32>,
+    /// Merge buffer of centroid updates.
+    merged: Vector,
+}
+
+/// Occurrences of one term in one article, by field.
+#[derive(Debug, Clone, Copy, Default)]
+struct TermStat {
+    title: u32,
+    lead: u32,
+    /// Occurrences in the background text (title, lead, body up to `background_chars`,
+    /// entities).
+    background: u32,
+    /// Weight of an entity or quote term (these are not counted by frequency).
+    fixed: Option<f32>,
+}
+
+/// The weighted terms of the article being added (see [`Clusterer::weigh_terms`]).
+struct ArticleTerms {
+    /// Keyword vector, raw weights, term-sorted.
+    raw: Vector,
+    /// Keyword vector, tf-idf weights, term-sorted.
+    query: Vector,
+    /// The `index_terms` heaviest keywords, heaviest first: retrieval and indexing terms.
+    index: Vec<(u64, f32)>,
+    /// Title vector, raw weights and tf-idf weights, term-sorted.
+    title_raw: Vector,
+    title_query: Vector,
+    /// Whole-body background vector, unit length (empty when the channel is off).
+    background: Vector,
 }
 
 /// The document-count side of idf: `ln(1 + docs + prior docs)` and the prior's weight.
@@ -313,6 +359,12 @@ fn ln_1p(x: f32) -> f32 {
 }
 
 impl Clusterer {
+    /// Version of the serialized state's layout and meaning. A store that persists the
+    /// clusterer must refuse a state of another version: its fields would not read, or
+    /// would read with another meaning. Version 2: centroids are term-sorted vectors with
+    /// idf frozen at insertion (version 1 kept raw weights in maps).
+    pub const STATE_VERSION: u32 = 2;
+
     pub fn new(config: Config) -> Self {
         Clusterer {
             dedup: Deduper::new(config.dedup.clone()),
@@ -332,6 +384,7 @@ impl Clusterer {
             duplicates: Vec::new(),
             passages: Vec::new(),
             idf_base: IdfBase::default(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -376,49 +429,25 @@ impl Clusterer {
             return self.join_as_duplicate(f, key, time, duplicate, passages);
         }
 
-        let with_background = self.config.story_background_threshold < 1.0;
-        let (terms, background_counts) = self.article_terms(f, with_background);
-        self.docs += 1;
-        self.sync_idf_base();
-        // One df lookup per term: count the article, then weight with the updated idf.
-        let mut scored: Vec<(f32, u64, f32, f32)> = Vec::with_capacity(terms.len()); // tf-idf, term, raw, idf
-        for &(t, w) in &terms {
-            let df = self.df.entry(t).or_insert(0);
-            *df += 1;
-            let df = *df;
-            let idf = self.idf_of(t, df);
-            scored.push((w * idf, t, w, idf));
-        }
-        // Keyword vector: the `max_terms` terms with the highest tf-idf.
-        if scored.len() > self.config.max_terms {
-            scored.select_nth_unstable_by(self.config.max_terms, |a, b| {
-                b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-            });
-            scored.truncate(self.config.max_terms);
-        }
-        scored.sort_unstable_by_key(|x| x.1);
-        let terms: Vector = scored.iter().map(|x| (x.1, x.2)).collect();
-        let query: Vector = scored.iter().map(|x| (x.1, x.0)).collect();
+        let ArticleTerms {
+            raw: terms,
+            query,
+            index,
+            title_raw: title_terms,
+            title_query: tquery,
+            background,
+        } = self.weigh_terms(f);
         let qnorm = norm(&query);
-        let title_terms = self.title_vector(f);
-        let title_idf: Vec<f32> = title_terms.iter().map(|&(t, _)| self.idf(t)).collect();
-        let tquery: Vector = title_terms
-            .iter()
-            .zip(&title_idf)
-            .map(|(&(t, w), &i)| (t, w * i))
-            .collect();
         let tnorm = norm(&tquery);
         let q = Query {
-            idf: scored.iter().map(|x| x.3).collect(),
-            terms: query.clone(),
+            terms: query,
             norm: qnorm,
         };
         let tq = Query {
-            idf: title_idf,
-            terms: tquery.clone(),
+            terms: tquery,
             norm: tnorm,
         };
-        let candidates = self.candidates(&query);
+        let candidates = self.candidates(&index);
 
         // Score every candidate event once.
         let tau_e = self.config.event_tau_hours.max(0.01) * 3600.0;
@@ -440,15 +469,23 @@ impl Clusterer {
             id: f.id.clone(),
             title: f.title.clone(),
             outlet: f.outlet_id.clone(),
-            terms: unit(&query, qnorm),
-            title_terms: unit(&tquery, tnorm),
+            terms: unit(&q.terms, qnorm),
+            title_terms: unit(&tq.terms, tnorm),
         };
-        let raw = (terms, title_terms);
+        // What the article adds to centroids: its tf-idf vectors scaled to unit raw weight.
+        let added = Added {
+            terms: &q.terms,
+            scale: raw_unit_scale(&terms),
+            title_terms: &tq.terms,
+            title_scale: raw_unit_scale(&title_terms),
+        };
         let ents = self.entity_vector(f);
-        let background = self.background_vector(background_counts);
+        // Background cosines of the article against candidate stories, as computed for the
+        // story decision; the story-merge prefilter below reuses them.
+        let mut known_bg: Vec<(u32, f32)> = Vec::new();
         let (event_key, new_event, new_story) = match best_event {
             Some((key, _)) => {
-                self.add_member(key, member, &raw, time);
+                self.add_member(key, member, &added, time);
                 (key, false, false)
             }
             None => {
@@ -504,6 +541,7 @@ impl Clusterer {
                         };
                         let gap = gap_secs(time, st.founded, st.last) as f32;
                         let cos = background_cos(&background, st);
+                        known_bg.push((sk, cos));
                         *v = v.max(cos * self.decay(gap, tau_bg) * bg_ratio);
                     }
                 }
@@ -528,11 +566,11 @@ impl Clusterer {
                     None => (self.new_story(&f.id, time), true),
                 };
                 let key = self.new_event(&f.id, story_key, time);
-                self.add_member(key, member, &raw, time);
+                self.add_member(key, member, &added, time);
                 (key, true, new_story)
             }
         };
-        self.index_event_terms(event_key, &query);
+        self.index_event_terms(event_key, &index);
         if let Some(story) = self.events.get(&event_key).map(|e| e.story) {
             self.add_story_entities(story, &ents);
             self.add_story_background(story, &background);
@@ -555,7 +593,7 @@ impl Clusterer {
                     story = self.merge_stories(story, other, &mut merged);
                 }
             }
-            self.merge_similar_stories(story, &background, &scored, &mut merged);
+            self.merge_similar_stories(story, (&background, &known_bg), &scored, &mut merged);
         }
         self.assignment(
             f, event_key, duplicate, passages, new_event, new_story, merged,
@@ -617,37 +655,116 @@ impl Clusterer {
 
     /// Raw term weights of an article: (1 + ln tf) per field, title terms weighted.
     fn term_vector(&self, f: &ArticleFeatures) -> Vector {
-        self.article_terms(f, false).0
+        let mut stats = FxHashMap::default();
+        self.count_terms(f, false, &mut stats);
+        let mut v: Vector = stats
+            .iter()
+            .filter_map(|(&t, s)| Some((t, self.raw_weight(s)?)))
+            .collect();
+        v.sort_unstable_by_key(|&(t, _)| t);
+        v
     }
 
-    /// The raw term vector of an article and, when `with_background`, the counts of its
-    /// background terms (title, first `background_chars` of the body, entities), from one
-    /// pass over the text.
-    fn article_terms(&self, f: &ArticleFeatures, with_background: bool) -> (Vector, TermCounts) {
-        let mut tf: FxHashMap<u64, (u32, u32)> = FxHashMap::default(); // (title count, body count)
-        let mut v: Vector = Vec::new();
-        let mut background = TermCounts::default();
+    /// Counts the terms of an article by field into `stats` (cleared first), and with
+    /// `with_background` the background counts (title, first `background_chars` of the
+    /// body, entities), from one pass over the text.
+    fn count_terms(
+        &self,
+        f: &ArticleFeatures,
+        with_background: bool,
+        stats: &mut FxHashMap<u64, TermStat>,
+    ) {
+        stats.clear();
+        let (entity_weight, quote_weight) = (self.config.entity_weight, self.config.quote_weight);
         self.for_each_article_term(f, with_background, |field, term| {
-            let t = hash_str(term);
+            let s = stats.entry(hash_str(term)).or_default();
             if with_background && !matches!(field, Field::Quote) {
-                *background.entry(t).or_insert(0) += 1;
+                s.background += 1;
             }
             match field {
-                Field::Title => tf.entry(t).or_insert((0, 0)).0 += 1,
-                Field::Lead => tf.entry(t).or_insert((0, 0)).1 += 1,
+                Field::Title => s.title += 1,
+                Field::Lead => s.lead += 1,
                 Field::Body => {}
-                Field::Entity => v.push((t, self.config.entity_weight)),
-                Field::Quote => v.push((t, self.config.quote_weight)),
+                Field::Entity => s.fixed = Some(entity_weight),
+                Field::Quote => s.fixed = Some(quote_weight),
             }
         });
+    }
+
+    /// Raw weight of a term in an article's keyword vector: (1 + ln tf) per field, title
+    /// terms weighted; fixed for entities and quotes. `None` for background-only terms.
+    fn raw_weight(&self, s: &TermStat) -> Option<f32> {
+        if let Some(w) = s.fixed {
+            return Some(w);
+        }
         let w = |n: u32| if n == 0 { 0.0 } else { 1.0 + (n as f32).ln() };
-        v.extend(
-            tf.into_iter()
-                .map(|(t, (ti, bo))| (t, self.config.title_weight * w(ti) + w(bo))),
-        );
-        v.sort_unstable_by_key(|&(t, _)| t);
-        v.dedup_by_key(|&mut (t, _)| t);
-        (v, background)
+        (s.title > 0 || s.lead > 0).then(|| self.config.title_weight * w(s.title) + w(s.lead))
+    }
+
+    /// Counts the article into the document frequencies and weighs its terms: keyword,
+    /// index, title and background vectors. One df lookup and one idf per distinct term
+    /// serve all four (the keyword and title terms are among the background terms).
+    fn weigh_terms(&mut self, f: &ArticleFeatures) -> ArticleTerms {
+        let with_background = self.config.story_background_threshold < 1.0;
+        let mut stats = std::mem::take(&mut self.scratch.terms);
+        self.count_terms(f, with_background, &mut stats);
+        self.docs += 1;
+        self.sync_idf_base();
+        let mut scored: Vec<(f32, u64, f32)> = Vec::with_capacity(stats.len()); // tf-idf, term, raw
+        let mut title: Vec<(u64, f32, f32)> = Vec::new(); // term, raw, tf-idf
+        let mut background: Vector =
+            Vec::with_capacity(if with_background { stats.len() } else { 0 });
+        for (&t, s) in &stats {
+            let raw = self.raw_weight(s);
+            // The article counts towards the document frequency of its keyword-vector
+            // terms (before they are weighted); background-only terms are looked up.
+            let df = if raw.is_some() {
+                let df = self.df.entry(t).or_insert(0);
+                *df += 1;
+                *df
+            } else {
+                self.df.get(&t).copied().unwrap_or(0)
+            };
+            let idf = self.idf_of(t, df);
+            if let Some(w) = raw {
+                scored.push((w * idf, t, w));
+            }
+            if s.title > 0 {
+                let w = 1.0 + (s.title as f32).ln();
+                title.push((t, w, w * idf));
+            }
+            if s.background > 0 {
+                background.push((t, (1.0 + (s.background as f32).ln()) * idf));
+            }
+        }
+        self.scratch.terms = stats;
+        self.keep_keywords(&mut scored);
+        scored.sort_unstable_by(heaviest_first);
+        let index = scored
+            .iter()
+            .take(self.config.index_terms)
+            .map(|x| (x.1, x.0))
+            .collect();
+        scored.sort_unstable_by_key(|x| x.1);
+        title.sort_unstable_by_key(|x| x.0);
+        ArticleTerms {
+            raw: scored.iter().map(|x| (x.1, x.2)).collect(),
+            query: scored.iter().map(|x| (x.1, x.0)).collect(),
+            index,
+            title_raw: title.iter().map(|x| (x.0, x.1)).collect(),
+            title_query: title.iter().map(|x| (x.0, x.2)).collect(),
+            background: self.top_background(background),
+        }
+    }
+
+    /// Keeps the `max_terms` entries (tf-idf, term, raw weight) with the highest tf-idf,
+    /// ties by term: the keyword vector. Dropping the long tail of common bigrams makes
+    /// same-event articles from different outlets comparable.
+    fn keep_keywords(&self, scored: &mut Vec<(f32, u64, f32)>) {
+        if scored.len() > self.config.max_terms {
+            scored.select_nth_unstable_by(self.config.max_terms, heaviest_first);
+            scored.truncate(self.config.max_terms);
+        }
     }
 
     /// Calls `emit` with every term of an article, by field: the one definition of what an
@@ -730,13 +847,9 @@ impl Clusterer {
         v
     }
 
-    /// Unit-length tf-idf vector of an article's background term counts, keeping the
-    /// `background_terms` heaviest terms.
-    fn background_vector(&self, counts: TermCounts) -> Vector {
-        let mut v: Vector = counts
-            .into_iter()
-            .map(|(t, n)| (t, (1.0 + (n as f32).ln()) * self.idf(t)))
-            .collect();
+    /// Unit-length background vector from an article's tf-idf weighted background terms,
+    /// keeping the `background_terms` heaviest.
+    fn top_background(&self, mut v: Vector) -> Vector {
         let k = self.config.background_terms.max(1);
         if v.len() > k {
             v.select_nth_unstable_by(k, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -756,35 +869,6 @@ impl Clusterer {
             *c += w;
             s.background_sq += *c * *c - old * old;
         }
-    }
-
-    /// Raw title term weights.
-    fn title_vector(&self, f: &ArticleFeatures) -> Vector {
-        let mut tf: FxHashMap<u64, u32> = FxHashMap::default();
-        for_each_term(&f.title_form, self.config.trigrams, |t| {
-            *tf.entry(t).or_insert(0) += 1
-        });
-        let mut v: Vector = tf
-            .into_iter()
-            .map(|(t, n)| (t, 1.0 + (n as f32).ln()))
-            .collect();
-        v.sort_unstable_by_key(|&(t, _)| t);
-        v
-    }
-
-    /// The `max_terms` raw terms with the highest tf-idf (ties by term), in term order.
-    fn keywords(&self, mut terms: Vector) -> Vector {
-        if terms.len() > self.config.max_terms {
-            let mut scored: Vec<(f32, u64, f32)> = terms
-                .iter()
-                .map(|&(t, w)| (w * self.idf(t), t, w))
-                .collect();
-            scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            scored.truncate(self.config.max_terms);
-            terms = scored.into_iter().map(|(_, t, w)| (t, w)).collect();
-            terms.sort_unstable_by_key(|&(t, _)| t);
-        }
-        terms
     }
 
     #[inline]
@@ -840,16 +924,11 @@ impl Clusterer {
         }
     }
 
-    fn weighted(&self, terms: &Vector) -> Vector {
-        terms.iter().map(|&(t, w)| (t, w * self.idf(t))).collect()
-    }
-
-    /// Live events sharing one of the query's most specific terms.
-    fn candidates(&self, query: &Vector) -> Vec<u32> {
-        let mut top: Vec<(u64, f32)> = query.clone();
-        top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut hits: FxHashMap<u32, f32> = FxHashMap::default();
-        for &(t, w) in top.iter().take(self.config.index_terms) {
+    /// Live events sharing one of the article's index terms (heaviest first).
+    fn candidates(&mut self, index: &[(u64, f32)]) -> Vec<u32> {
+        let mut hits = std::mem::take(&mut self.scratch.hits);
+        hits.clear();
+        for &(t, w) in index {
             if let Some(list) = self.postings.get(&t)
                 && list.len() <= self.config.max_postings
             {
@@ -860,70 +939,33 @@ impl Clusterer {
         }
         // Score only the events sharing the most (weighted) index terms: bounded work per
         // article however crowded the window is.
-        let mut out: Vec<(u32, f32)> = hits.into_iter().collect();
-        out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        out.truncate(self.config.max_candidates);
+        let mut out: Vec<(u32, f32)> = hits.iter().map(|(&k, &w)| (k, w)).collect();
+        self.scratch.hits = hits;
+        let by_hits = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if out.len() > self.config.max_candidates {
+            out.select_nth_unstable_by(self.config.max_candidates, by_hits);
+            out.truncate(self.config.max_candidates);
+        }
         let mut out: Vec<u32> = out.into_iter().map(|(k, _)| k).collect();
         out.sort_unstable();
         out
     }
 
-    fn index_event_terms(&mut self, key: u32, query: &Vector) {
-        let mut top: Vec<(u64, f32)> = query.clone();
-        top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    /// Adds an event's new index terms (heaviest first) to the postings.
+    fn index_event_terms(&mut self, key: u32, index: &[(u64, f32)]) {
         let Some(e) = self.events.get_mut(&key) else {
             return;
         };
-        for &(t, _) in top.iter().take(self.config.index_terms) {
+        for &(t, _) in index {
             if e.indexed.len() < MAX_INDEXED_PER_EVENT && e.indexed.insert(t) {
                 self.postings.entry(t).or_default().push(key);
             }
         }
     }
 
-    fn centroid_norm(&self, centroid: &FxHashMap<u64, f32>) -> f32 {
-        centroid
-            .iter()
-            .map(|(&t, &w)| (w * self.idf(t)).powi(2))
-            .sum::<f32>()
-            .sqrt()
-    }
-
-    /// Squared idf-weighted norm of a centroid under the current idf.
-    fn centroid_sq(&self, centroid: &FxHashMap<u64, f32>) -> f32 {
-        centroid
-            .iter()
-            .map(|(&t, &w)| (w * self.idf(t)).powi(2))
-            .sum::<f32>()
-    }
-
-    /// Whether a norm computed at `norm_docs` documents should be recomputed: idf drifts as
-    /// documents arrive, so norms are refreshed in full when the count grew by a quarter.
-    fn stale(&self, norm_docs: u64) -> bool {
-        self.docs > norm_docs + norm_docs / 4 + 16
-    }
-
     /// Score of a query against an event: blend of full-text and title cosines, each the
     /// better of the centroid cosine and the best single-member cosine.
-    fn event_cos(&mut self, key: u32, q: &Query, t: &Query) -> f32 {
-        let stale = match self.events.get(&key) {
-            Some(e) => self.stale(e.norm_docs),
-            None => return 0.0,
-        };
-        if stale {
-            let (n, tn) = self.events.get(&key).map_or((0.0, 0.0), |e| {
-                (
-                    self.centroid_sq(&e.centroid),
-                    self.centroid_sq(&e.title_centroid),
-                )
-            });
-            let docs = self.docs;
-            if let Some(e) = self.events.get_mut(&key) {
-                e.sq = n;
-                e.title_sq = tn;
-                e.norm_docs = docs;
-            }
-        }
+    fn event_cos(&self, key: u32, q: &Query, t: &Query) -> f32 {
         let Some(e) = self.events.get(&key) else {
             return 0.0;
         };
@@ -942,7 +984,10 @@ impl Clusterer {
         // threshold; skipping hopeless candidates keeps scoring cheap.
         let promising = (1.0 - b) * full + b * title
             >= 0.5 * self.config.event_threshold.min(self.config.story_threshold);
-        if self.config.link_weight > 0.0 && promising {
+        // A one-member event's centroids point the same way as its member's vectors, so a
+        // link (scaled by a `link_weight` below 1) cannot beat them: skip the merges.
+        let links_matter = e.members.len() > 1 || self.config.link_weight > 1.0;
+        if self.config.link_weight > 0.0 && promising && links_matter {
             // Single link to the closest member: events grow by chains of close reports, and
             // a report close to one member is evidence even when the centroid is broad.
             for m in e.members.iter().rev().take(LINK_MEMBERS) {
@@ -956,8 +1001,7 @@ impl Clusterer {
         (1.0 - b) * full + b * title
     }
 
-    fn story_cos(&mut self, key: u32, q: &Query) -> f32 {
-        self.refresh_story_norm(key);
+    fn story_cos(&self, key: u32, q: &Query) -> f32 {
         let Some(s) = self.stories.get(&key) else {
             return 0.0;
         };
@@ -983,10 +1027,14 @@ impl Clusterer {
     /// Merges into `story` every other candidate story whose background is close to its own:
     /// two stories founded apart (an announcement, then the happening) turn out to be one
     /// once the later one has gathered enough reports to show what it is about.
+    ///
+    /// `known` holds the article's background cosines against stories computed earlier for
+    /// this article; a story other than `story` has not changed since (only `story` grows
+    /// or absorbs others), so they still hold.
     fn merge_similar_stories(
         &mut self,
         mut story: u32,
-        background: &Vector,
+        (background, known): (&Vector, &[(u32, f32)]),
         scored: &[(u32, f32, f32)],
         merged: &mut Vec<String>,
     ) {
@@ -1018,7 +1066,11 @@ impl Clusterer {
             // spares the full comparison of two large profiles for almost every candidate.
             let close = match (self.stories.get(&story), self.stories.get(&other)) {
                 (Some(a), Some(b)) => {
-                    background_cos(background, b) * decay >= PREFILTER * threshold
+                    let cos = known
+                        .iter()
+                        .find(|&&(k, _)| k == other)
+                        .map_or_else(|| background_cos(background, b), |&(_, c)| c);
+                    cos * decay >= PREFILTER * threshold
                         && stories_background_cos(a, b) * decay >= threshold
                 }
                 _ => false,
@@ -1027,25 +1079,6 @@ impl Clusterer {
                 continue;
             }
             story = self.merge_stories(story, other, merged);
-        }
-    }
-
-    /// Recomputes a story's centroid norm when idf has drifted since it was last computed.
-    fn refresh_story_norm(&mut self, key: u32) {
-        let stale = match self.stories.get(&key) {
-            Some(s) => self.stale(s.norm_docs),
-            None => return,
-        };
-        if stale {
-            let n = self
-                .stories
-                .get(&key)
-                .map_or(0.0, |s| self.centroid_sq(&s.centroid));
-            let docs = self.docs;
-            if let Some(s) = self.stories.get_mut(&key) {
-                s.sq = n;
-                s.norm_docs = docs;
-            }
         }
     }
 
@@ -1059,9 +1092,8 @@ impl Clusterer {
                 founded: time,
                 last: time,
                 events: Vec::new(),
-                centroid: FxHashMap::default(),
+                centroid: Vec::new(),
                 sq: 0.0,
-                norm_docs: self.docs,
                 entities: FxHashMap::default(),
                 entity_sq: 0.0,
                 background: FxHashMap::default(),
@@ -1082,10 +1114,9 @@ impl Clusterer {
                 first: time,
                 last: time,
                 members: Vec::new(),
-                centroid: FxHashMap::default(),
+                centroid: Vec::new(),
                 sq: 0.0,
-                norm_docs: self.docs,
-                title_centroid: FxHashMap::default(),
+                title_centroid: Vec::new(),
                 title_sq: 0.0,
                 mass: 0.0,
                 indexed: FxHashSet::default(),
@@ -1100,44 +1131,31 @@ impl Clusterer {
         key
     }
 
-    fn add_member(&mut self, key: u32, member: Member, raw: &(Vector, Vector), time: i64) {
-        let (terms, title_terms) = raw;
-        let unit_scale =
-            |v: &Vector| 1.0 / v.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt().max(1e-6);
-        let (scale, tscale) = (unit_scale(terms), unit_scale(title_terms));
-        // Squared norms are kept up to date incrementally with the current idf (refreshed
-        // in full when idf has drifted, see `event_cos`), so an update costs O(terms).
-        let idf2: Vec<f32> = terms.iter().map(|&(t, _)| self.idf(t).powi(2)).collect();
-        let tidf2: Vec<f32> = title_terms
-            .iter()
-            .map(|&(t, _)| self.idf(t).powi(2))
-            .collect();
+    fn add_member(&mut self, key: u32, member: Member, added: &Added, time: i64) {
+        let mut buf = std::mem::take(&mut self.scratch.merged);
         let Some(e) = self.events.get_mut(&key) else {
             return;
         };
-        add_scaled(&mut e.centroid, &mut e.sq, terms, scale, &idf2);
-        e.mass += terms
-            .iter()
-            .zip(&idf2)
-            .map(|(&(_, w), &i2)| (w * scale).powi(2) * i2)
-            .sum::<f32>()
-            .sqrt();
+        let (v, scale) = (added.terms, added.scale);
+        add_scaled(&mut e.centroid, &mut e.sq, v, scale, &mut buf);
+        e.mass += norm(v) * scale;
         add_scaled(
             &mut e.title_centroid,
             &mut e.title_sq,
-            title_terms,
-            tscale,
-            &tidf2,
+            added.title_terms,
+            added.title_scale,
+            &mut buf,
         );
         e.first = e.first.min(time);
         e.last = e.last.max(time);
         let story = e.story;
         e.members.push(member);
         if let Some(s) = self.stories.get_mut(&story) {
-            add_scaled(&mut s.centroid, &mut s.sq, terms, scale, &idf2);
+            add_scaled(&mut s.centroid, &mut s.sq, v, scale, &mut buf);
             s.founded = s.founded.min(time);
             s.last = s.last.max(time);
         }
+        self.scratch.merged = buf;
     }
 
     fn add_story_entities(&mut self, story: u32, ents: &[(u64, f32)]) {
@@ -1177,12 +1195,11 @@ impl Clusterer {
         }
         if let Some(k) = self.stories.get_mut(&kept) {
             k.events.extend(g.events.iter().copied());
-            for (t, w) in g.centroid {
-                *k.centroid.entry(t).or_insert(0.0) += w;
-            }
+            let mut buf = std::mem::take(&mut self.scratch.merged);
+            add_scaled(&mut k.centroid, &mut k.sq, &g.centroid, 1.0, &mut buf);
+            self.scratch.merged = buf;
             k.founded = k.founded.min(g.founded);
             k.last = k.last.max(g.last);
-            k.norm_docs = 0;
         }
         // The merged-away story leaves the entity postings; the kept one takes its terms.
         for t in g.entities.keys() {
@@ -1237,8 +1254,8 @@ impl Clusterer {
             };
             e.dormant = true;
             e.title = title;
-            e.centroid = FxHashMap::default();
-            e.title_centroid = FxHashMap::default();
+            e.centroid = Vec::new();
+            e.title_centroid = Vec::new();
             for m in &mut e.members {
                 m.terms = Vec::new();
                 m.title_terms = Vec::new();
@@ -1259,7 +1276,7 @@ impl Clusterer {
             if let Some(s) = self.stories.get_mut(&story)
                 && s.last < cutoff
             {
-                s.centroid = FxHashMap::default();
+                s.centroid = Vec::new();
                 s.background = FxHashMap::default();
                 s.background_sq = 0.0;
                 for t in std::mem::take(&mut s.entities).into_keys() {
@@ -1286,10 +1303,8 @@ impl Clusterer {
             if m.terms.is_empty() {
                 continue;
             }
-            let q = &m.terms;
-            let c = cosine(q, 1.0, &e.centroid, self.centroid_norm(&e.centroid), |t| {
-                self.idf(t)
-            });
+            // Both vectors carry the idf of their insertion: the cosine of a unit vector.
+            let c = unit_dot(&m.terms, &e.centroid) / e.sq.max(1e-12).sqrt();
             if best.is_none_or(|(b, _)| c > b) {
                 best = Some((c, m));
             }
@@ -1311,10 +1326,26 @@ impl Clusterer {
     /// Cosine similarity of two articles under the current document frequencies, without
     /// time decay (for diagnostics and tuning).
     pub fn pair_cosine(&self, a: &ArticleFeatures, b: &ArticleFeatures) -> f32 {
-        let qa = self.weighted(&self.keywords(self.term_vector(a)));
-        let qb = self.weighted(&self.keywords(self.term_vector(b)));
-        let cb: FxHashMap<u64, f32> = qb.iter().map(|&(t, w)| (t, w / self.idf(t))).collect();
-        cosine(&qa, norm(&qa), &cb, norm(&qb), |t| self.idf(t))
+        let (qa, qb) = (self.keyword_query(a), self.keyword_query(b));
+        let n = norm(&qa) * norm(&qb);
+        if n <= 0.0 {
+            return 0.0;
+        }
+        unit_dot(&qa, &qb) / n
+    }
+
+    /// The tf-idf keyword vector of an article under the current document frequencies
+    /// (term-sorted), without counting it.
+    fn keyword_query(&self, f: &ArticleFeatures) -> Vector {
+        let mut scored: Vec<(f32, u64, f32)> = self
+            .term_vector(f)
+            .into_iter()
+            .map(|(t, w)| (w * self.idf(t), t, w))
+            .collect();
+        self.keep_keywords(&mut scored);
+        let mut v: Vector = scored.into_iter().map(|(q, t, _)| (t, q)).collect();
+        v.sort_unstable_by_key(|&(t, _)| t);
+        v
     }
 
     /// Number of live (not dormant) events.
@@ -1424,9 +1455,6 @@ impl Clusterer {
 /// Namespace of entity terms, so an entity id never collides with a word.
 pub(crate) const ENTITY_PREFIX: &str = "\u{1}ent:";
 
-/// Term hash → count in one article.
-type TermCounts = FxHashMap<u64, u32>;
-
 /// Where a term of an article comes from.
 #[derive(Debug, Clone, Copy)]
 enum Field {
@@ -1507,80 +1535,95 @@ fn unit(v: &Vector, n: f32) -> Vector {
     v.iter().map(|&(t, w)| (t, w / n)).collect()
 }
 
-/// Dot product of two term-sorted sparse vectors.
-fn unit_dot(a: &Vector, b: &Vector) -> f32 {
+/// Dot product of two term-sorted sparse vectors, by merging them. The steps are
+/// branch-free: which side advances is unpredictable, and mispredicted branches were most
+/// of the cost of scoring.
+fn unit_dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
     let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                dot += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
+    while let (Some(&(ta, wa)), Some(&(tb, wb))) = (a.get(i), b.get(j)) {
+        dot += if ta == tb { wa * wb } else { 0.0 };
+        i += usize::from(ta <= tb);
+        j += usize::from(tb <= ta);
     }
     dot
 }
 
-/// An idf-weighted query with the idf of each term, so scoring against raw centroids needs
-/// no idf lookups.
+/// An article's tf-idf vector (term-sorted) and its norm.
 struct Query {
     terms: Vector,
-    idf: Vec<f32>,
     norm: f32,
 }
 
 impl Query {
-    /// Cosine against a raw-weight centroid with squared idf-weighted norm `sq`.
-    fn cosine(&self, centroid: &FxHashMap<u64, f32>, sq: f32) -> f32 {
+    /// Cosine against a centroid (tf-idf, term-sorted) with squared norm `sq`.
+    fn cosine(&self, centroid: &[(u64, f32)], sq: f32) -> f32 {
         if self.norm <= 0.0 || sq <= 0.0 {
             return 0.0;
         }
-        let dot: f32 = self
-            .terms
-            .iter()
-            .zip(&self.idf)
-            .filter_map(|(&(t, w), &i)| centroid.get(&t).map(|&c| w * c * i))
-            .sum();
-        dot / (self.norm * sq.sqrt())
+        unit_dot(&self.terms, centroid) / (self.norm * sq.sqrt())
     }
 }
 
-/// Adds `scale · v` to a centroid, keeping its squared idf-weighted norm `sq` current.
-fn add_scaled(
-    centroid: &mut FxHashMap<u64, f32>,
-    sq: &mut f32,
-    v: &Vector,
+/// What an article adds to the centroids of its event and story: its tf-idf keyword and
+/// title vectors, each scaled to unit raw-weight norm (so long and short reports count
+/// alike while idf still weighs their terms).
+struct Added<'a> {
+    terms: &'a [(u64, f32)],
     scale: f32,
-    idf2: &[f32],
-) {
-    for (&(t, w), &i2) in v.iter().zip(idf2) {
-        let c = centroid.entry(t).or_insert(0.0);
-        let old = *c;
-        *c += w * scale;
-        *sq += (*c * *c - old * old) * i2;
-    }
+    title_terms: &'a [(u64, f32)],
+    title_scale: f32,
 }
 
-fn norm(v: &Vector) -> f32 {
+/// `1 / ‖v‖` of a raw-weight vector (bounded for empty vectors).
+fn raw_unit_scale(v: &Vector) -> f32 {
+    1.0 / norm(v).max(1e-6)
+}
+
+/// Order of (tf-idf, term, raw) entries: heaviest first, ties by term.
+fn heaviest_first(a: &(f32, u64, f32), b: &(f32, u64, f32)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+/// Adds `scale · v` to a term-sorted centroid by merging into `buf` (then swapped in, so
+/// the old allocation is reused for the next merge), and recomputes its squared norm `sq`
+/// exactly from the result.
+fn add_scaled(centroid: &mut Vector, sq: &mut f32, v: &[(u64, f32)], scale: f32, buf: &mut Vector) {
+    buf.clear();
+    buf.reserve(centroid.len() + v.len());
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let next = match (centroid.get(i), v.get(j)) {
+            (Some(&(tc, wc)), Some(&(tv, wv))) => match tc.cmp(&tv) {
+                std::cmp::Ordering::Less => {
+                    i += 1;
+                    (tc, wc)
+                }
+                std::cmp::Ordering::Greater => {
+                    j += 1;
+                    (tv, wv * scale)
+                }
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    (tc, wc + wv * scale)
+                }
+            },
+            (Some(&c), None) => {
+                i += 1;
+                c
+            }
+            (None, Some(&(tv, wv))) => {
+                j += 1;
+                (tv, wv * scale)
+            }
+            (None, None) => break,
+        };
+        buf.push(next);
+    }
+    std::mem::swap(centroid, buf);
+    *sq = centroid.iter().map(|&(_, w)| w * w).sum();
+}
+
+fn norm(v: &[(u64, f32)]) -> f32 {
     v.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt()
-}
-
-fn cosine(
-    query: &Vector,
-    qnorm: f32,
-    centroid: &FxHashMap<u64, f32>,
-    cnorm: f32,
-    idf: impl Fn(u64) -> f32,
-) -> f32 {
-    if qnorm <= 0.0 || cnorm <= 0.0 {
-        return 0.0;
-    }
-    let dot: f32 = query
-        .iter()
-        .filter_map(|&(t, w)| centroid.get(&t).map(|&c| w * c * idf(t)))
-        .sum();
-    dot / (qnorm * cnorm)
 }
