@@ -308,6 +308,10 @@ struct Scratch {
     hits: FxHashMap<u32, f32>,
     /// Merge buffer of centroid updates.
     merged: Vector,
+    /// The article's distinct terms (term, raw keyword weight, title count, background
+    /// count) and their document frequencies, in the same order.
+    weighed: Vec<(u64, Option<f32>, u32, u32)>,
+    dfs: Vec<u32>,
 }
 
 /// Occurrences of one term in one article, by field.
@@ -714,29 +718,40 @@ impl Clusterer {
         let mut title: Vec<(u64, f32, f32)> = Vec::new(); // term, raw, tf-idf
         let mut background: Vector =
             Vec::with_capacity(if with_background { stats.len() } else { 0 });
-        for (&t, s) in &stats {
-            let raw = self.raw_weight(s);
-            // The article counts towards the document frequency of its keyword-vector
-            // terms (before they are weighted); background-only terms are looked up.
-            let df = if raw.is_some() {
+        // Document frequencies first, in a loop of lookups alone: the df map is large and
+        // its lookups miss the cache, and without other work between them the processor
+        // overlaps the misses. The article counts towards the document frequency of its
+        // keyword-vector terms (before they are weighted); background-only terms are looked
+        // up.
+        let mut terms = std::mem::take(&mut self.scratch.weighed);
+        terms.clear();
+        terms.extend(stats.iter().map(|(&t, s)| (t, self.raw_weight(s), s.title, s.background)));
+        let mut dfs = std::mem::take(&mut self.scratch.dfs);
+        dfs.clear();
+        dfs.extend(terms.iter().map(|&(t, raw, _, _)| {
+            if raw.is_some() {
                 let df = self.df.entry(t).or_insert(0);
                 *df += 1;
                 *df
             } else {
                 self.df.get(&t).copied().unwrap_or(0)
-            };
+            }
+        }));
+        for (&(t, raw, in_title, in_background), &df) in terms.iter().zip(&dfs) {
             let idf = self.idf_of(t, df);
             if let Some(w) = raw {
                 scored.push((w * idf, t, w));
             }
-            if s.title > 0 {
-                let w = 1.0 + (s.title as f32).ln();
+            if in_title > 0 {
+                let w = 1.0 + (in_title as f32).ln();
                 title.push((t, w, w * idf));
             }
-            if s.background > 0 {
-                background.push((t, (1.0 + (s.background as f32).ln()) * idf));
+            if in_background > 0 {
+                background.push((t, (1.0 + (in_background as f32).ln()) * idf));
             }
         }
+        self.scratch.weighed = terms;
+        self.scratch.dfs = dfs;
         self.scratch.terms = stats;
         self.keep_keywords(&mut scored);
         scored.sort_unstable_by(heaviest_first);
