@@ -441,16 +441,8 @@ impl Clusterer {
             title_query: tquery,
             background,
         } = self.weigh_terms(f);
-        let qnorm = norm(&query);
-        let tnorm = norm(&tquery);
-        let q = Query {
-            terms: query,
-            norm: qnorm,
-        };
-        let tq = Query {
-            terms: tquery,
-            norm: tnorm,
-        };
+        let (q, tq) = (Query::new(query), Query::new(tquery));
+        let (qnorm, tnorm) = (q.norm, tq.norm);
         let candidates = self.candidates(&index);
 
         // Score every candidate event once.
@@ -725,7 +717,11 @@ impl Clusterer {
         // up.
         let mut terms = std::mem::take(&mut self.scratch.weighed);
         terms.clear();
-        terms.extend(stats.iter().map(|(&t, s)| (t, self.raw_weight(s), s.title, s.background)));
+        terms.extend(
+            stats
+                .iter()
+                .map(|(&t, s)| (t, self.raw_weight(s), s.title, s.background)),
+        );
         let mut dfs = std::mem::take(&mut self.scratch.dfs);
         dfs.clear();
         dfs.extend(terms.iter().map(|&(t, raw, _, _)| {
@@ -1006,11 +1002,9 @@ impl Clusterer {
             // Single link to the closest member: events grow by chains of close reports, and
             // a report close to one member is evidence even when the centroid is broad.
             for m in e.members.iter().rev().take(LINK_MEMBERS) {
-                full = full
-                    .max(self.config.link_weight * unit_dot(&q.terms, &m.terms) / q.norm.max(1e-9));
-                title = title.max(
-                    self.config.link_weight * unit_dot(&t.terms, &m.title_terms) / t.norm.max(1e-9),
-                );
+                full = full.max(self.config.link_weight * q.dot(&m.terms) / q.norm.max(1e-9));
+                title =
+                    title.max(self.config.link_weight * t.dot(&m.title_terms) / t.norm.max(1e-9));
             }
         }
         (1.0 - b) * full + b * title
@@ -1319,7 +1313,7 @@ impl Clusterer {
                 continue;
             }
             // Both vectors carry the idf of their insertion: the cosine of a unit vector.
-            let c = unit_dot(&m.terms, &e.centroid) / e.sq.max(1e-12).sqrt();
+            let c = Query::new(m.terms.clone()).dot(&e.centroid) / e.sq.max(1e-12).sqrt();
             if best.is_none_or(|(b, _)| c > b) {
                 best = Some((c, m));
             }
@@ -1346,7 +1340,7 @@ impl Clusterer {
         if n <= 0.0 {
             return 0.0;
         }
-        unit_dot(&qa, &qb) / n
+        Query::new(qa).dot(&qb) / n
     }
 
     /// The tf-idf keyword vector of an article under the current document frequencies
@@ -1550,32 +1544,57 @@ fn unit(v: &Vector, n: f32) -> Vector {
     v.iter().map(|&(t, w)| (t, w / n)).collect()
 }
 
-/// Dot product of two term-sorted sparse vectors, by merging them. The steps are
-/// branch-free: which side advances is unpredictable, and mispredicted branches were most
-/// of the cost of scoring.
-fn unit_dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
-    let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
-    while let (Some(&(ta, wa)), Some(&(tb, wb))) = (a.get(i), b.get(j)) {
-        dot += if ta == tb { wa * wb } else { 0.0 };
-        i += usize::from(ta <= tb);
-        j += usize::from(tb <= ta);
-    }
-    dot
-}
-
-/// An article's tf-idf vector (term-sorted) and its norm.
+/// A term-sorted tf-idf vector prepared for dot products against many others: an article's
+/// query, scored against every candidate event's centroids and recent members.
 struct Query {
     terms: Vector,
     norm: f32,
+    /// Bit `t mod 1024` set for every term `t`: most terms of the other vector miss it, and
+    /// only the rest are looked up. A merge of the two sorted vectors instead advances by
+    /// data-dependent steps, a chain of loads and compares that made scoring the costliest
+    /// part of clustering.
+    filter: [u64; 16],
 }
 
 impl Query {
+    fn new(terms: Vector) -> Self {
+        let mut filter = [0u64; 16];
+        for &(t, _) in &terms {
+            let bit = (t & 1023) as usize;
+            if let Some(word) = filter.get_mut(bit / 64) {
+                *word |= 1 << (bit % 64);
+            }
+        }
+        Query {
+            norm: norm(&terms),
+            terms,
+            filter,
+        }
+    }
+
+    /// Dot product with a term-sorted vector. Products are summed in term order, as a
+    /// merge of the two would.
+    fn dot(&self, v: &[(u64, f32)]) -> f32 {
+        let mut dot = 0.0f32;
+        for &(t, w) in v {
+            let bit = (t & 1023) as usize;
+            let word = self.filter.get(bit / 64).copied().unwrap_or(0);
+            if word & (1 << (bit % 64)) != 0
+                && let Ok(i) = self.terms.binary_search_by_key(&t, |&(k, _)| k)
+                && let Some(&(_, q)) = self.terms.get(i)
+            {
+                dot += q * w;
+            }
+        }
+        dot
+    }
+
     /// Cosine against a centroid (tf-idf, term-sorted) with squared norm `sq`.
     fn cosine(&self, centroid: &[(u64, f32)], sq: f32) -> f32 {
         if self.norm <= 0.0 || sq <= 0.0 {
             return 0.0;
         }
-        unit_dot(&self.terms, centroid) / (self.norm * sq.sqrt())
+        self.dot(centroid) / (self.norm * sq.sqrt())
     }
 }
 
@@ -1641,4 +1660,56 @@ fn add_scaled(centroid: &mut Vector, sq: &mut f32, v: &[(u64, f32)], scale: f32,
 
 fn norm(v: &[(u64, f32)]) -> f32 {
     v.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Term-sorted sparse vector from a seed.
+    fn sparse(seed: u64, n: usize) -> Vector {
+        let mut v: Vector = (0..n as u64)
+            .map(|i| {
+                // The term depends on `x` alone, so vectors of different seeds overlap;
+                // its low bits (the filter bit) take 64 values, so different terms collide.
+                let x = (i * 3 + seed) % 97;
+                let t = (x << 10) | (x * 37 % 64);
+                (t, 1.0 + ((i * 7 + seed) % 11) as f32 / 4.0)
+            })
+            .collect();
+        v.sort_unstable_by_key(|x| x.0);
+        v.dedup_by_key(|x| x.0);
+        v
+    }
+
+    fn naive_dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+        b.iter()
+            .filter_map(|(t, w)| a.iter().find(|(u, _)| u == t).map(|(_, v)| v * w))
+            .sum()
+    }
+
+    #[test]
+    fn query_dot_equals_the_sum_over_shared_terms() {
+        for (sa, sb) in [(1, 2), (3, 3), (5, 40), (7, 8)] {
+            let (a, b) = (sparse(sa, 60), sparse(sb, 200));
+            let q = Query::new(a.clone());
+            assert!((q.dot(&b) - naive_dot(&a, &b)).abs() < 1e-4, "{sa} {sb}");
+            assert!((q.dot(&a) - norm(&a).powi(2)).abs() < 1e-3);
+        }
+        assert_eq!(Query::new(Vec::new()).dot(&sparse(1, 10)), 0.0);
+    }
+
+    #[test]
+    fn add_scaled_merges_and_keeps_the_squared_norm() {
+        let (a, b) = (sparse(1, 30), sparse(2, 30));
+        let (mut c, mut sq, mut buf) = (Vec::new(), 0.0, Vec::new());
+        add_scaled(&mut c, &mut sq, &a, 1.0, &mut buf);
+        add_scaled(&mut c, &mut sq, &b, 0.5, &mut buf);
+        assert!(c.windows(2).all(|w| w[0].0 < w[1].0));
+        for &(t, w) in &c {
+            let expect = naive_dot(&a, &[(t, 1.0)]) + 0.5 * naive_dot(&b, &[(t, 1.0)]);
+            assert!((w - expect).abs() < 1e-5);
+        }
+        assert!((sq - norm(&c).powi(2)).abs() < 1e-3);
+    }
 }
