@@ -1576,6 +1576,22 @@ impl Query {
     /// merge of the two would.
     fn dot(&self, v: &[(u64, f32)]) -> f32 {
         let mut dot = 0.0f32;
+        if v.len() > 8 * self.terms.len() {
+            // A long vector (the centroid of a large story): look the query's few terms up
+            // in it rather than filter its many terms.
+            let mut rest = v;
+            for &(t, q) in &self.terms {
+                rest = rest
+                    .get(rest.partition_point(|&(k, _)| k < t)..)
+                    .unwrap_or_default();
+                if let Some(&(k, w)) = rest.first()
+                    && k == t
+                {
+                    dot += q * w;
+                }
+            }
+            return dot;
+        }
         for &(t, w) in v {
             let bit = (t & 1023) as usize;
             let word = self.filter.get(bit / 64).copied().unwrap_or(0);
@@ -1690,11 +1706,18 @@ mod tests {
 
     #[test]
     fn query_dot_equals_the_sum_over_shared_terms() {
-        for (sa, sb) in [(1, 2), (3, 3), (5, 40), (7, 8)] {
-            let (a, b) = (sparse(sa, 60), sparse(sb, 200));
-            let q = Query::new(a.clone());
-            assert!((q.dot(&b) - naive_dot(&a, &b)).abs() < 1e-4, "{sa} {sb}");
-            assert!((q.dot(&a) - norm(&a).powi(2)).abs() < 1e-3);
+        // A 60-term query filters the other vector's terms; a 5-term one looks its terms up
+        // in the (much longer) other vector.
+        for n in [60, 5] {
+            for (sa, sb) in [(1, 2), (3, 3), (5, 40), (7, 8)] {
+                let (a, b) = (sparse(sa, n), sparse(sb, 200));
+                let q = Query::new(a.clone());
+                assert!(
+                    (q.dot(&b) - naive_dot(&a, &b)).abs() < 1e-4,
+                    "{n} {sa} {sb}"
+                );
+                assert!((q.dot(&a) - norm(&a).powi(2)).abs() < 1e-3);
+            }
         }
         assert_eq!(Query::new(Vec::new()).dot(&sparse(1, 10)), 0.0);
     }
