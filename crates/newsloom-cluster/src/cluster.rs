@@ -797,12 +797,8 @@ impl Clusterer {
             self.config.lead_chars
         };
         for text in leading_text(&f.blocks, chars) {
-            let split = text
-                .char_indices()
-                .nth(lead_budget)
-                .map_or(text.len(), |(i, _)| i);
-            let (lead, body) = text.split_at(split);
-            lead_budget = lead_budget.saturating_sub(lead.chars().count());
+            let (lead, n, body) = split_chars(text, lead_budget);
+            lead_budget -= n;
             for_each_term_str(lead, trigrams, |t| emit(Field::Lead, t));
             for_each_term_str(body, trigrams, |t| emit(Field::Body, t));
         }
@@ -1487,13 +1483,23 @@ fn leading_text(blocks: &[String], chars: usize) -> impl Iterator<Item = &str> {
         if budget == 0 {
             return None;
         }
-        let end = block
-            .char_indices()
-            .nth(budget)
-            .map_or(block.len(), |(i, _)| i);
-        budget = budget.saturating_sub(block[..end].chars().count());
-        Some(&block[..end])
+        let (head, n, _) = split_chars(block, budget);
+        budget -= n;
+        Some(head)
     })
+}
+
+/// `text` split after its first `n` characters (all of it when shorter): the head, its
+/// number of characters, and the tail. Counting characters is fast; decoding them one by one
+/// to find the split is left to the one block where the budget runs out.
+fn split_chars(text: &str, n: usize) -> (&str, usize, &str) {
+    let count = text.chars().count();
+    if count <= n {
+        return (text, count, "");
+    }
+    let at = text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+    let (head, tail) = text.split_at(at);
+    (head, n, tail)
 }
 
 /// Cosine of an article's background vector against a story's background profile.
