@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::dedup::{DedupConfig, DedupOutcome, Deduper, DupMatch, Fingerprints, PassageReuse};
 use crate::features::ArticleFeatures;
 use crate::prior::DfPrior;
-use crate::text::{for_each_term, for_each_term_str, hash_str};
+use crate::text::{for_each_term_str, hash_str};
 use crate::topics::{TopicModel, dense_cos};
 
 /// Settings of the clusterer. The defaults are the tuned values (see the crate README).
@@ -232,12 +232,15 @@ struct Event {
     first: i64,
     last: i64,
     members: Vec<Member>,
-    centroid: FxHashMap<u64, f32>,
-    /// Squared idf-weighted norm of the centroid, and the document count at which it was
-    /// last computed in full.
+    /// Sum of the members' tf-idf keyword vectors, each scaled by its raw-weight unit
+    /// factor, with idf frozen at the member's insertion; term-sorted. Frozen idf keeps the
+    /// centroid and its squared norm `sq` exact under updates (no refresh as idf drifts) and
+    /// lets scoring run over two sorted vectors (see [`Query::dot`]), with no per-term idf or
+    /// hash lookups.
+    centroid: Vector,
     sq: f32,
-    norm_docs: u64,
-    title_centroid: FxHashMap<u64, f32>,
+    /// The same over the members' title vectors.
+    title_centroid: Vector,
     title_sq: f32,
     /// Sum of the members' idf-weighted norms: `sqrt(sq) / mass` is the event's coherence
     /// (1 when all members say the same thing).
@@ -255,9 +258,9 @@ struct Story {
     founded: i64,
     last: i64,
     events: Vec<u32>,
-    centroid: FxHashMap<u64, f32>,
+    /// Sum of the member articles' keyword vectors, as [`Event::centroid`].
+    centroid: Vector,
     sq: f32,
-    norm_docs: u64,
     /// Entity profile: entity term → summed unit-length idf weights of member articles.
     #[serde(default)]
     entities: FxHashMap<u64, f32>,
@@ -265,7 +268,9 @@ struct Story {
     entity_sq: f32,
     /// Background profile: sum of the members' unit whole-body vectors (idf as of
     /// insertion), and its squared norm. What a story is about shows in the background
-    /// its reports share, more than in any one lead.
+    /// its reports share, more than in any one lead. A map, not a sorted vector like the
+    /// centroids: profiles of long stories hold thousands of terms and take 150 per article,
+    /// where a lookup per article term beats a merge over the whole profile.
     #[serde(default)]
     background: FxHashMap<u64, f32>,
     #[serde(default)]
@@ -304,6 +309,54 @@ pub struct Clusterer {
     /// Idf parts shared by all terms, for the current `docs` (derived, not persisted).
     #[serde(skip)]
     idf_base: IdfBase,
+    /// Working memory reused from article to article (not persisted).
+    #[serde(skip)]
+    scratch: Scratch,
+}
+
+/// Maps and buffers every article needs, kept between articles: allocating and growing
+/// them afresh for each article took close to a tenth of the clustering time.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    /// Term → counts of the article being added.
+    terms: FxHashMap<u64, TermStat>,
+    /// Event key → summed weight of shared index terms (candidate retrieval).
+    hits: FxHashMap<u32, f32>,
+    /// Merge buffer of centroid updates.
+    merged: Vector,
+    /// The article's distinct terms (term, raw keyword weight, title count, background
+    /// count) and their document frequencies, in the same order.
+    weighed: Vec<(u64, Option<f32>, u32, u32)>,
+    dfs: Vec<u32>,
+}
+
+/// Occurrences of one term in one article, by field.
+#[derive(Debug, Clone, Copy, Default)]
+struct TermStat {
+    title: u32,
+    lead: u32,
+    /// Occurrences in the background text (title, lead, body up to `background_chars`,
+    /// entities).
+    background: u32,
+    /// Weight of an entity or quote term (these are not counted by frequency).
+    fixed: Option<f32>,
+}
+
+/// The weighted terms of the article being added (see [`Clusterer::weigh_terms`]).
+struct ArticleTerms {
+    /// Keyword vector, raw weights, term-sorted.
+    raw: Vector,
+    /// Keyword vector, tf-idf weights, term-sorted.
+    query: Vector,
+    /// The `index_terms` heaviest keywords, heaviest first: retrieval and indexing terms.
+    index: Vec<(u64, f32)>,
+    /// Title vector, raw weights and tf-idf weights, term-sorted.
+    title_raw: Vector,
+    title_query: Vector,
+    /// Whole-body background vector, unit length (empty when the channel is off).
+    background: Vector,
+    /// Topic embedding of the background terms, unit length (empty when that channel is off).
+    topic: Vec<f32>,
 }
 
 /// The document-count side of idf: `ln(1 + docs + prior docs)` and the prior's weight.
@@ -328,6 +381,12 @@ fn ln_1p(x: f32) -> f32 {
 }
 
 impl Clusterer {
+    /// Version of the serialized state's layout and meaning. A store that persists the
+    /// clusterer must refuse a state of another version: its fields would not read, or
+    /// would read with another meaning. Version 2: centroids are term-sorted vectors with
+    /// idf frozen at insertion (version 1 kept raw weights in maps).
+    pub const STATE_VERSION: u32 = 2;
+
     pub fn new(config: Config) -> Self {
         Clusterer {
             dedup: Deduper::new(config.dedup.clone()),
@@ -347,6 +406,7 @@ impl Clusterer {
             duplicates: Vec::new(),
             passages: Vec::new(),
             idf_base: IdfBase::default(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -391,49 +451,18 @@ impl Clusterer {
             return self.join_as_duplicate(f, key, time, duplicate, passages);
         }
 
-        let with_background = self.config.story_background_threshold < 1.0;
-        let (terms, background_counts) = self.article_terms(f, with_background);
-        self.docs += 1;
-        self.sync_idf_base();
-        // One df lookup per term: count the article, then weight with the updated idf.
-        let mut scored: Vec<(f32, u64, f32, f32)> = Vec::with_capacity(terms.len()); // tf-idf, term, raw, idf
-        for &(t, w) in &terms {
-            let df = self.df.entry(t).or_insert(0);
-            *df += 1;
-            let df = *df;
-            let idf = self.idf_of(t, df);
-            scored.push((w * idf, t, w, idf));
-        }
-        // Keyword vector: the `max_terms` terms with the highest tf-idf.
-        if scored.len() > self.config.max_terms {
-            scored.select_nth_unstable_by(self.config.max_terms, |a, b| {
-                b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-            });
-            scored.truncate(self.config.max_terms);
-        }
-        scored.sort_unstable_by_key(|x| x.1);
-        let terms: Vector = scored.iter().map(|x| (x.1, x.2)).collect();
-        let query: Vector = scored.iter().map(|x| (x.1, x.0)).collect();
-        let qnorm = norm(&query);
-        let title_terms = self.title_vector(f);
-        let title_idf: Vec<f32> = title_terms.iter().map(|&(t, _)| self.idf(t)).collect();
-        let tquery: Vector = title_terms
-            .iter()
-            .zip(&title_idf)
-            .map(|(&(t, w), &i)| (t, w * i))
-            .collect();
-        let tnorm = norm(&tquery);
-        let q = Query {
-            idf: scored.iter().map(|x| x.3).collect(),
-            terms: query.clone(),
-            norm: qnorm,
-        };
-        let tq = Query {
-            idf: title_idf,
-            terms: tquery.clone(),
-            norm: tnorm,
-        };
-        let candidates = self.candidates(&query);
+        let ArticleTerms {
+            raw: terms,
+            query,
+            index,
+            title_raw: title_terms,
+            title_query: tquery,
+            background,
+            topic,
+        } = self.weigh_terms(f);
+        let (q, tq) = (Query::new(query), Query::new(tquery));
+        let (qnorm, tnorm) = (q.norm, tq.norm);
+        let candidates = self.candidates(&index);
 
         // Score every candidate event once.
         let tau_e = self.config.event_tau_hours.max(0.01) * 3600.0;
@@ -455,16 +484,23 @@ impl Clusterer {
             id: f.id.clone(),
             title: f.title.clone(),
             outlet: f.outlet_id.clone(),
-            terms: unit(&query, qnorm),
-            title_terms: unit(&tquery, tnorm),
+            terms: unit(&q.terms, qnorm),
+            title_terms: unit(&tq.terms, tnorm),
         };
-        let raw = (terms, title_terms);
+        // What the article adds to centroids: its tf-idf vectors scaled to unit raw weight.
+        let added = Added {
+            terms: &q.terms,
+            scale: raw_unit_scale(&terms),
+            title_terms: &tq.terms,
+            title_scale: raw_unit_scale(&title_terms),
+        };
         let ents = self.entity_vector(f);
-        let topic = self.topic_embedding(&background_counts);
-        let background = self.background_vector(background_counts);
+        // Background cosines of the article against candidate stories, as computed for the
+        // story decision; the story-merge prefilter below reuses them.
+        let mut known_bg: Vec<(u32, f32)> = Vec::new();
         let (event_key, new_event, new_story) = match best_event {
             Some((key, _)) => {
-                self.add_member(key, member, &raw, time);
+                self.add_member(key, member, &added, time);
                 (key, false, false)
             }
             None => {
@@ -520,6 +556,7 @@ impl Clusterer {
                         };
                         let gap = gap_secs(time, st.founded, st.last) as f32;
                         let cos = background_cos(&background, st);
+                        known_bg.push((sk, cos));
                         *v = v.max(cos * self.decay(gap, tau_bg) * bg_ratio);
                         if let Some(s) = self.topic_score(&topic, &st.topic, cos) {
                             *v = v.max(s);
@@ -547,11 +584,11 @@ impl Clusterer {
                     None => (self.new_story(&f.id, time), true),
                 };
                 let key = self.new_event(&f.id, story_key, time);
-                self.add_member(key, member, &raw, time);
+                self.add_member(key, member, &added, time);
                 (key, true, new_story)
             }
         };
-        self.index_event_terms(event_key, &query);
+        self.index_event_terms(event_key, &index);
         if let Some(story) = self.events.get(&event_key).map(|e| e.story) {
             self.add_story_entities(story, &ents);
             self.add_story_background(story, &background);
@@ -575,7 +612,12 @@ impl Clusterer {
                     story = self.merge_stories(story, other, &mut merged);
                 }
             }
-            self.merge_similar_stories(story, (&background, &topic), &scored, &mut merged);
+            self.merge_similar_stories(
+                story,
+                (&background, &known_bg, &topic),
+                &scored,
+                &mut merged,
+            );
         }
         self.assignment(
             f, event_key, duplicate, passages, new_event, new_story, merged,
@@ -637,37 +679,138 @@ impl Clusterer {
 
     /// Raw term weights of an article: (1 + ln tf) per field, title terms weighted.
     fn term_vector(&self, f: &ArticleFeatures) -> Vector {
-        self.article_terms(f, false).0
+        let mut stats = FxHashMap::default();
+        self.count_terms(f, false, &mut stats);
+        let mut v: Vector = stats
+            .iter()
+            .filter_map(|(&t, s)| Some((t, self.raw_weight(s)?)))
+            .collect();
+        v.sort_unstable_by_key(|&(t, _)| t);
+        v
     }
 
-    /// The raw term vector of an article and, when `with_background`, the counts of its
-    /// background terms (title, first `background_chars` of the body, entities), from one
-    /// pass over the text.
-    fn article_terms(&self, f: &ArticleFeatures, with_background: bool) -> (Vector, TermCounts) {
-        let mut tf: FxHashMap<u64, (u32, u32)> = FxHashMap::default(); // (title count, body count)
-        let mut v: Vector = Vec::new();
-        let mut background = TermCounts::default();
+    /// Counts the terms of an article by field into `stats` (cleared first), and with
+    /// `with_background` the background counts (title, first `background_chars` of the
+    /// body, entities), from one pass over the text.
+    fn count_terms(
+        &self,
+        f: &ArticleFeatures,
+        with_background: bool,
+        stats: &mut FxHashMap<u64, TermStat>,
+    ) {
+        stats.clear();
+        let (entity_weight, quote_weight) = (self.config.entity_weight, self.config.quote_weight);
         self.for_each_article_term(f, with_background, |field, term| {
-            let t = hash_str(term);
+            let s = stats.entry(hash_str(term)).or_default();
             if with_background && !matches!(field, Field::Quote) {
-                *background.entry(t).or_insert(0) += 1;
+                s.background += 1;
             }
             match field {
-                Field::Title => tf.entry(t).or_insert((0, 0)).0 += 1,
-                Field::Lead => tf.entry(t).or_insert((0, 0)).1 += 1,
+                Field::Title => s.title += 1,
+                Field::Lead => s.lead += 1,
                 Field::Body => {}
-                Field::Entity => v.push((t, self.config.entity_weight)),
-                Field::Quote => v.push((t, self.config.quote_weight)),
+                Field::Entity => s.fixed = Some(entity_weight),
+                Field::Quote => s.fixed = Some(quote_weight),
             }
         });
+    }
+
+    /// Raw weight of a term in an article's keyword vector: (1 + ln tf) per field, title
+    /// terms weighted; fixed for entities and quotes. `None` for background-only terms.
+    fn raw_weight(&self, s: &TermStat) -> Option<f32> {
+        if let Some(w) = s.fixed {
+            return Some(w);
+        }
         let w = |n: u32| if n == 0 { 0.0 } else { 1.0 + (n as f32).ln() };
-        v.extend(
-            tf.into_iter()
-                .map(|(t, (ti, bo))| (t, self.config.title_weight * w(ti) + w(bo))),
+        (s.title > 0 || s.lead > 0).then(|| self.config.title_weight * w(s.title) + w(s.lead))
+    }
+
+    /// Counts the article into the document frequencies and weighs its terms: keyword,
+    /// index, title and background vectors. One df lookup and one idf per distinct term
+    /// serve all four (the keyword and title terms are among the background terms).
+    fn weigh_terms(&mut self, f: &ArticleFeatures) -> ArticleTerms {
+        let with_background = self.config.story_background_threshold < 1.0;
+        let mut stats = std::mem::take(&mut self.scratch.terms);
+        self.count_terms(f, with_background, &mut stats);
+        self.docs += 1;
+        self.sync_idf_base();
+        let mut scored: Vec<(f32, u64, f32)> = Vec::with_capacity(stats.len()); // tf-idf, term, raw
+        let mut title: Vec<(u64, f32, f32)> = Vec::new(); // term, raw, tf-idf
+        let mut background: Vector =
+            Vec::with_capacity(if with_background { stats.len() } else { 0 });
+        // Document frequencies first, in a loop of lookups alone: the df map is large and
+        // its lookups miss the cache, and without other work between them the processor
+        // overlaps the misses. The article counts towards the document frequency of its
+        // keyword-vector terms (before they are weighted); background-only terms are looked
+        // up.
+        let mut terms = std::mem::take(&mut self.scratch.weighed);
+        terms.clear();
+        terms.extend(
+            stats
+                .iter()
+                .map(|(&t, s)| (t, self.raw_weight(s), s.title, s.background)),
         );
-        v.sort_unstable_by_key(|&(t, _)| t);
-        v.dedup_by_key(|&mut (t, _)| t);
-        (v, background)
+        let mut dfs = std::mem::take(&mut self.scratch.dfs);
+        dfs.clear();
+        dfs.extend(terms.iter().map(|&(t, raw, _, _)| {
+            if raw.is_some() {
+                let df = self.df.entry(t).or_insert(0);
+                *df += 1;
+                *df
+            } else {
+                self.df.get(&t).copied().unwrap_or(0)
+            }
+        }));
+        for (&(t, raw, in_title, in_background), &df) in terms.iter().zip(&dfs) {
+            let idf = self.idf_of(t, df);
+            if let Some(w) = raw {
+                scored.push((w * idf, t, w));
+            }
+            if in_title > 0 {
+                let w = 1.0 + (in_title as f32).ln();
+                title.push((t, w, w * idf));
+            }
+            if in_background > 0 {
+                background.push((t, (1.0 + (in_background as f32).ln()) * idf));
+            }
+        }
+        let topic = self.topic_embedding(
+            stats
+                .iter()
+                .filter(|(_, s)| s.background > 0)
+                .map(|(&t, s)| (t, s.background)),
+        );
+        self.scratch.weighed = terms;
+        self.scratch.dfs = dfs;
+        self.scratch.terms = stats;
+        self.keep_keywords(&mut scored);
+        scored.sort_unstable_by(heaviest_first);
+        let index = scored
+            .iter()
+            .take(self.config.index_terms)
+            .map(|x| (x.1, x.0))
+            .collect();
+        scored.sort_unstable_by_key(|x| x.1);
+        title.sort_unstable_by_key(|x| x.0);
+        ArticleTerms {
+            raw: scored.iter().map(|x| (x.1, x.2)).collect(),
+            query: scored.iter().map(|x| (x.1, x.0)).collect(),
+            index,
+            title_raw: title.iter().map(|x| (x.0, x.1)).collect(),
+            title_query: title.iter().map(|x| (x.0, x.2)).collect(),
+            background: self.top_background(background),
+            topic,
+        }
+    }
+
+    /// Keeps the `max_terms` entries (tf-idf, term, raw weight) with the highest tf-idf,
+    /// ties by term: the keyword vector. Dropping the long tail of common bigrams makes
+    /// same-event articles from different outlets comparable.
+    fn keep_keywords(&self, scored: &mut Vec<(f32, u64, f32)>) {
+        if scored.len() > self.config.max_terms {
+            scored.select_nth_unstable_by(self.config.max_terms, heaviest_first);
+            scored.truncate(self.config.max_terms);
+        }
     }
 
     /// Calls `emit` with every term of an article, by field: the one definition of what an
@@ -689,12 +832,8 @@ impl Clusterer {
             self.config.lead_chars
         };
         for text in leading_text(&f.blocks, chars) {
-            let split = text
-                .char_indices()
-                .nth(lead_budget)
-                .map_or(text.len(), |(i, _)| i);
-            let (lead, body) = text.split_at(split);
-            lead_budget = lead_budget.saturating_sub(lead.chars().count());
+            let (lead, n, body) = split_chars(text, lead_budget);
+            lead_budget -= n;
             for_each_term_str(lead, trigrams, |t| emit(Field::Lead, t));
             for_each_term_str(body, trigrams, |t| emit(Field::Body, t));
         }
@@ -765,13 +904,9 @@ impl Clusterer {
         v
     }
 
-    /// Unit-length tf-idf vector of an article's background term counts, keeping the
-    /// `background_terms` heaviest terms.
-    fn background_vector(&self, counts: TermCounts) -> Vector {
-        let mut v: Vector = counts
-            .into_iter()
-            .map(|(t, n)| (t, (1.0 + (n as f32).ln()) * self.idf(t)))
-            .collect();
+    /// Unit-length background vector from an article's tf-idf weighted background terms,
+    /// keeping the `background_terms` heaviest.
+    fn top_background(&self, mut v: Vector) -> Vector {
         let k = self.config.background_terms.max(1);
         if v.len() > k {
             v.select_nth_unstable_by(k, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -793,18 +928,15 @@ impl Clusterer {
         }
     }
 
-    /// Unit topic embedding of an article's background term counts, weighted as the model
-    /// was trained (sublinear tf; the model's vectors carry its idf); empty when the topic
-    /// channel is off.
-    fn topic_embedding(&self, counts: &TermCounts) -> Vec<f32> {
+    /// Unit topic embedding of an article's background term counts (term, count), weighted
+    /// as the model was trained (sublinear tf; the model's vectors carry its idf); empty
+    /// when the topic channel is off.
+    fn topic_embedding(&self, counts: impl Iterator<Item = (u64, u32)>) -> Vec<f32> {
         if self.config.story_topic_threshold >= 1.0 {
             return Vec::new();
         }
-        TopicModel::embedded().embed(
-            counts
-                .iter()
-                .map(|(&t, &n)| (t, 1.0 + ln_1p(n.saturating_sub(1) as f32))),
-        )
+        TopicModel::embedded()
+            .embed(counts.map(|(t, n)| (t, 1.0 + ln_1p(n.saturating_sub(1) as f32))))
     }
 
     fn add_story_topic(&mut self, story: u32, topic: &[f32]) {
@@ -830,35 +962,6 @@ impl Clusterer {
         }
         let cos = dense_cos(a, b);
         (cos >= threshold).then(|| self.config.story_threshold * cos / threshold.max(1e-6))
-    }
-
-    /// Raw title term weights.
-    fn title_vector(&self, f: &ArticleFeatures) -> Vector {
-        let mut tf: FxHashMap<u64, u32> = FxHashMap::default();
-        for_each_term(&f.title_form, self.config.trigrams, |t| {
-            *tf.entry(t).or_insert(0) += 1
-        });
-        let mut v: Vector = tf
-            .into_iter()
-            .map(|(t, n)| (t, 1.0 + (n as f32).ln()))
-            .collect();
-        v.sort_unstable_by_key(|&(t, _)| t);
-        v
-    }
-
-    /// The `max_terms` raw terms with the highest tf-idf (ties by term), in term order.
-    fn keywords(&self, mut terms: Vector) -> Vector {
-        if terms.len() > self.config.max_terms {
-            let mut scored: Vec<(f32, u64, f32)> = terms
-                .iter()
-                .map(|&(t, w)| (w * self.idf(t), t, w))
-                .collect();
-            scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            scored.truncate(self.config.max_terms);
-            terms = scored.into_iter().map(|(_, t, w)| (t, w)).collect();
-            terms.sort_unstable_by_key(|&(t, _)| t);
-        }
-        terms
     }
 
     #[inline]
@@ -914,16 +1017,11 @@ impl Clusterer {
         }
     }
 
-    fn weighted(&self, terms: &Vector) -> Vector {
-        terms.iter().map(|&(t, w)| (t, w * self.idf(t))).collect()
-    }
-
-    /// Live events sharing one of the query's most specific terms.
-    fn candidates(&self, query: &Vector) -> Vec<u32> {
-        let mut top: Vec<(u64, f32)> = query.clone();
-        top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut hits: FxHashMap<u32, f32> = FxHashMap::default();
-        for &(t, w) in top.iter().take(self.config.index_terms) {
+    /// Live events sharing one of the article's index terms (heaviest first).
+    fn candidates(&mut self, index: &[(u64, f32)]) -> Vec<u32> {
+        let mut hits = std::mem::take(&mut self.scratch.hits);
+        hits.clear();
+        for &(t, w) in index {
             if let Some(list) = self.postings.get(&t)
                 && list.len() <= self.config.max_postings
             {
@@ -934,70 +1032,33 @@ impl Clusterer {
         }
         // Score only the events sharing the most (weighted) index terms: bounded work per
         // article however crowded the window is.
-        let mut out: Vec<(u32, f32)> = hits.into_iter().collect();
-        out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        out.truncate(self.config.max_candidates);
+        let mut out: Vec<(u32, f32)> = hits.iter().map(|(&k, &w)| (k, w)).collect();
+        self.scratch.hits = hits;
+        let by_hits = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if out.len() > self.config.max_candidates {
+            out.select_nth_unstable_by(self.config.max_candidates, by_hits);
+            out.truncate(self.config.max_candidates);
+        }
         let mut out: Vec<u32> = out.into_iter().map(|(k, _)| k).collect();
         out.sort_unstable();
         out
     }
 
-    fn index_event_terms(&mut self, key: u32, query: &Vector) {
-        let mut top: Vec<(u64, f32)> = query.clone();
-        top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    /// Adds an event's new index terms (heaviest first) to the postings.
+    fn index_event_terms(&mut self, key: u32, index: &[(u64, f32)]) {
         let Some(e) = self.events.get_mut(&key) else {
             return;
         };
-        for &(t, _) in top.iter().take(self.config.index_terms) {
+        for &(t, _) in index {
             if e.indexed.len() < MAX_INDEXED_PER_EVENT && e.indexed.insert(t) {
                 self.postings.entry(t).or_default().push(key);
             }
         }
     }
 
-    fn centroid_norm(&self, centroid: &FxHashMap<u64, f32>) -> f32 {
-        centroid
-            .iter()
-            .map(|(&t, &w)| (w * self.idf(t)).powi(2))
-            .sum::<f32>()
-            .sqrt()
-    }
-
-    /// Squared idf-weighted norm of a centroid under the current idf.
-    fn centroid_sq(&self, centroid: &FxHashMap<u64, f32>) -> f32 {
-        centroid
-            .iter()
-            .map(|(&t, &w)| (w * self.idf(t)).powi(2))
-            .sum::<f32>()
-    }
-
-    /// Whether a norm computed at `norm_docs` documents should be recomputed: idf drifts as
-    /// documents arrive, so norms are refreshed in full when the count grew by a quarter.
-    fn stale(&self, norm_docs: u64) -> bool {
-        self.docs > norm_docs + norm_docs / 4 + 16
-    }
-
     /// Score of a query against an event: blend of full-text and title cosines, each the
     /// better of the centroid cosine and the best single-member cosine.
-    fn event_cos(&mut self, key: u32, q: &Query, t: &Query) -> f32 {
-        let stale = match self.events.get(&key) {
-            Some(e) => self.stale(e.norm_docs),
-            None => return 0.0,
-        };
-        if stale {
-            let (n, tn) = self.events.get(&key).map_or((0.0, 0.0), |e| {
-                (
-                    self.centroid_sq(&e.centroid),
-                    self.centroid_sq(&e.title_centroid),
-                )
-            });
-            let docs = self.docs;
-            if let Some(e) = self.events.get_mut(&key) {
-                e.sq = n;
-                e.title_sq = tn;
-                e.norm_docs = docs;
-            }
-        }
+    fn event_cos(&self, key: u32, q: &Query, t: &Query) -> f32 {
         let Some(e) = self.events.get(&key) else {
             return 0.0;
         };
@@ -1016,22 +1077,22 @@ impl Clusterer {
         // threshold; skipping hopeless candidates keeps scoring cheap.
         let promising = (1.0 - b) * full + b * title
             >= 0.5 * self.config.event_threshold.min(self.config.story_threshold);
-        if self.config.link_weight > 0.0 && promising {
+        // A one-member event's centroids point the same way as its member's vectors, so a
+        // link (scaled by a `link_weight` below 1) cannot beat them: skip the merges.
+        let links_matter = e.members.len() > 1 || self.config.link_weight > 1.0;
+        if self.config.link_weight > 0.0 && promising && links_matter {
             // Single link to the closest member: events grow by chains of close reports, and
             // a report close to one member is evidence even when the centroid is broad.
             for m in e.members.iter().rev().take(LINK_MEMBERS) {
-                full = full
-                    .max(self.config.link_weight * unit_dot(&q.terms, &m.terms) / q.norm.max(1e-9));
-                title = title.max(
-                    self.config.link_weight * unit_dot(&t.terms, &m.title_terms) / t.norm.max(1e-9),
-                );
+                full = full.max(self.config.link_weight * q.dot(&m.terms) / q.norm.max(1e-9));
+                title =
+                    title.max(self.config.link_weight * t.dot(&m.title_terms) / t.norm.max(1e-9));
             }
         }
         (1.0 - b) * full + b * title
     }
 
-    fn story_cos(&mut self, key: u32, q: &Query) -> f32 {
-        self.refresh_story_norm(key);
+    fn story_cos(&self, key: u32, q: &Query) -> f32 {
         let Some(s) = self.stories.get(&key) else {
             return 0.0;
         };
@@ -1057,10 +1118,14 @@ impl Clusterer {
     /// Merges into `story` every other candidate story whose background is close to its own:
     /// two stories founded apart (an announcement, then the happening) turn out to be one
     /// once the later one has gathered enough reports to show what it is about.
+    ///
+    /// `known` holds the article's background cosines against stories computed earlier for
+    /// this article; a story other than `story` has not changed since (only `story` grows
+    /// or absorbs others), so they still hold. `topic` is the article's topic embedding.
     fn merge_similar_stories(
         &mut self,
         mut story: u32,
-        (background, topic): (&Vector, &[f32]),
+        (background, known, topic): (&Vector, &[(u32, f32)], &[f32]),
         scored: &[(u32, f32, f32)],
         merged: &mut Vec<String>,
     ) {
@@ -1092,7 +1157,11 @@ impl Clusterer {
             // spares the full comparison of two large profiles for almost every candidate.
             let close = match (self.stories.get(&story), self.stories.get(&other)) {
                 (Some(a), Some(b)) => {
-                    let lexical = background_cos(background, b) * decay >= PREFILTER * threshold
+                    let cos = known
+                        .iter()
+                        .find(|&&(k, _)| k == other)
+                        .map_or_else(|| background_cos(background, b), |&(_, c)| c);
+                    let lexical = cos * decay >= PREFILTER * threshold
                         && stories_background_cos(a, b) * decay >= threshold;
                     // Or close in topic space, the article and then the whole profiles, with
                     // the lexical floor on the profiles.
@@ -1111,25 +1180,6 @@ impl Clusterer {
         }
     }
 
-    /// Recomputes a story's centroid norm when idf has drifted since it was last computed.
-    fn refresh_story_norm(&mut self, key: u32) {
-        let stale = match self.stories.get(&key) {
-            Some(s) => self.stale(s.norm_docs),
-            None => return,
-        };
-        if stale {
-            let n = self
-                .stories
-                .get(&key)
-                .map_or(0.0, |s| self.centroid_sq(&s.centroid));
-            let docs = self.docs;
-            if let Some(s) = self.stories.get_mut(&key) {
-                s.sq = n;
-                s.norm_docs = docs;
-            }
-        }
-    }
-
     fn new_story(&mut self, founder: &str, time: i64) -> u32 {
         let key = self.next_key;
         self.next_key = self.next_key.wrapping_add(1);
@@ -1140,9 +1190,8 @@ impl Clusterer {
                 founded: time,
                 last: time,
                 events: Vec::new(),
-                centroid: FxHashMap::default(),
+                centroid: Vec::new(),
                 sq: 0.0,
-                norm_docs: self.docs,
                 entities: FxHashMap::default(),
                 entity_sq: 0.0,
                 background: FxHashMap::default(),
@@ -1164,10 +1213,9 @@ impl Clusterer {
                 first: time,
                 last: time,
                 members: Vec::new(),
-                centroid: FxHashMap::default(),
+                centroid: Vec::new(),
                 sq: 0.0,
-                norm_docs: self.docs,
-                title_centroid: FxHashMap::default(),
+                title_centroid: Vec::new(),
                 title_sq: 0.0,
                 mass: 0.0,
                 indexed: FxHashSet::default(),
@@ -1182,44 +1230,31 @@ impl Clusterer {
         key
     }
 
-    fn add_member(&mut self, key: u32, member: Member, raw: &(Vector, Vector), time: i64) {
-        let (terms, title_terms) = raw;
-        let unit_scale =
-            |v: &Vector| 1.0 / v.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt().max(1e-6);
-        let (scale, tscale) = (unit_scale(terms), unit_scale(title_terms));
-        // Squared norms are kept up to date incrementally with the current idf (refreshed
-        // in full when idf has drifted, see `event_cos`), so an update costs O(terms).
-        let idf2: Vec<f32> = terms.iter().map(|&(t, _)| self.idf(t).powi(2)).collect();
-        let tidf2: Vec<f32> = title_terms
-            .iter()
-            .map(|&(t, _)| self.idf(t).powi(2))
-            .collect();
+    fn add_member(&mut self, key: u32, member: Member, added: &Added, time: i64) {
+        let mut buf = std::mem::take(&mut self.scratch.merged);
         let Some(e) = self.events.get_mut(&key) else {
             return;
         };
-        add_scaled(&mut e.centroid, &mut e.sq, terms, scale, &idf2);
-        e.mass += terms
-            .iter()
-            .zip(&idf2)
-            .map(|(&(_, w), &i2)| (w * scale).powi(2) * i2)
-            .sum::<f32>()
-            .sqrt();
+        let (v, scale) = (added.terms, added.scale);
+        add_scaled(&mut e.centroid, &mut e.sq, v, scale, &mut buf);
+        e.mass += norm(v) * scale;
         add_scaled(
             &mut e.title_centroid,
             &mut e.title_sq,
-            title_terms,
-            tscale,
-            &tidf2,
+            added.title_terms,
+            added.title_scale,
+            &mut buf,
         );
         e.first = e.first.min(time);
         e.last = e.last.max(time);
         let story = e.story;
         e.members.push(member);
         if let Some(s) = self.stories.get_mut(&story) {
-            add_scaled(&mut s.centroid, &mut s.sq, terms, scale, &idf2);
+            add_scaled(&mut s.centroid, &mut s.sq, v, scale, &mut buf);
             s.founded = s.founded.min(time);
             s.last = s.last.max(time);
         }
+        self.scratch.merged = buf;
     }
 
     fn add_story_entities(&mut self, story: u32, ents: &[(u64, f32)]) {
@@ -1259,12 +1294,11 @@ impl Clusterer {
         }
         if let Some(k) = self.stories.get_mut(&kept) {
             k.events.extend(g.events.iter().copied());
-            for (t, w) in g.centroid {
-                *k.centroid.entry(t).or_insert(0.0) += w;
-            }
+            let mut buf = std::mem::take(&mut self.scratch.merged);
+            add_scaled(&mut k.centroid, &mut k.sq, &g.centroid, 1.0, &mut buf);
+            self.scratch.merged = buf;
             k.founded = k.founded.min(g.founded);
             k.last = k.last.max(g.last);
-            k.norm_docs = 0;
         }
         // The merged-away story leaves the entity postings; the kept one takes its terms.
         for t in g.entities.keys() {
@@ -1320,8 +1354,8 @@ impl Clusterer {
             };
             e.dormant = true;
             e.title = title;
-            e.centroid = FxHashMap::default();
-            e.title_centroid = FxHashMap::default();
+            e.centroid = Vec::new();
+            e.title_centroid = Vec::new();
             for m in &mut e.members {
                 m.terms = Vec::new();
                 m.title_terms = Vec::new();
@@ -1342,7 +1376,7 @@ impl Clusterer {
             if let Some(s) = self.stories.get_mut(&story)
                 && s.last < cutoff
             {
-                s.centroid = FxHashMap::default();
+                s.centroid = Vec::new();
                 s.background = FxHashMap::default();
                 s.background_sq = 0.0;
                 s.topic = Vec::new();
@@ -1370,10 +1404,8 @@ impl Clusterer {
             if m.terms.is_empty() {
                 continue;
             }
-            let q = &m.terms;
-            let c = cosine(q, 1.0, &e.centroid, self.centroid_norm(&e.centroid), |t| {
-                self.idf(t)
-            });
+            // Both vectors carry the idf of their insertion: the cosine of a unit vector.
+            let c = Query::new(m.terms.clone()).dot(&e.centroid) / e.sq.max(1e-12).sqrt();
             if best.is_none_or(|(b, _)| c > b) {
                 best = Some((c, m));
             }
@@ -1395,10 +1427,26 @@ impl Clusterer {
     /// Cosine similarity of two articles under the current document frequencies, without
     /// time decay (for diagnostics and tuning).
     pub fn pair_cosine(&self, a: &ArticleFeatures, b: &ArticleFeatures) -> f32 {
-        let qa = self.weighted(&self.keywords(self.term_vector(a)));
-        let qb = self.weighted(&self.keywords(self.term_vector(b)));
-        let cb: FxHashMap<u64, f32> = qb.iter().map(|&(t, w)| (t, w / self.idf(t))).collect();
-        cosine(&qa, norm(&qa), &cb, norm(&qb), |t| self.idf(t))
+        let (qa, qb) = (self.keyword_query(a), self.keyword_query(b));
+        let n = norm(&qa) * norm(&qb);
+        if n <= 0.0 {
+            return 0.0;
+        }
+        Query::new(qa).dot(&qb) / n
+    }
+
+    /// The tf-idf keyword vector of an article under the current document frequencies
+    /// (term-sorted), without counting it.
+    fn keyword_query(&self, f: &ArticleFeatures) -> Vector {
+        let mut scored: Vec<(f32, u64, f32)> = self
+            .term_vector(f)
+            .into_iter()
+            .map(|(t, w)| (w * self.idf(t), t, w))
+            .collect();
+        self.keep_keywords(&mut scored);
+        let mut v: Vector = scored.into_iter().map(|(q, t, _)| (t, q)).collect();
+        v.sort_unstable_by_key(|&(t, _)| t);
+        v
     }
 
     /// Number of live (not dormant) events.
@@ -1508,9 +1556,6 @@ impl Clusterer {
 /// Namespace of entity terms, so an entity id never collides with a word.
 pub(crate) const ENTITY_PREFIX: &str = "\u{1}ent:";
 
-/// Term hash → count in one article.
-type TermCounts = FxHashMap<u64, u32>;
-
 /// Where a term of an article comes from.
 #[derive(Debug, Clone, Copy)]
 enum Field {
@@ -1534,13 +1579,23 @@ fn leading_text(blocks: &[String], chars: usize) -> impl Iterator<Item = &str> {
         if budget == 0 {
             return None;
         }
-        let end = block
-            .char_indices()
-            .nth(budget)
-            .map_or(block.len(), |(i, _)| i);
-        budget = budget.saturating_sub(block[..end].chars().count());
-        Some(&block[..end])
+        let (head, n, _) = split_chars(block, budget);
+        budget -= n;
+        Some(head)
     })
+}
+
+/// `text` split after its first `n` characters (all of it when shorter): the head, its
+/// number of characters, and the tail. Counting characters is fast; decoding them one by one
+/// to find the split is left to the one block where the budget runs out.
+fn split_chars(text: &str, n: usize) -> (&str, usize, &str) {
+    let count = text.chars().count();
+    if count <= n {
+        return (text, count, "");
+    }
+    let at = text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+    let (head, tail) = text.split_at(at);
+    (head, n, tail)
 }
 
 /// Cosine of an article's background vector against a story's background profile.
@@ -1591,80 +1646,195 @@ fn unit(v: &Vector, n: f32) -> Vector {
     v.iter().map(|&(t, w)| (t, w / n)).collect()
 }
 
-/// Dot product of two term-sorted sparse vectors.
-fn unit_dot(a: &Vector, b: &Vector) -> f32 {
-    let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                dot += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    dot
-}
-
-/// An idf-weighted query with the idf of each term, so scoring against raw centroids needs
-/// no idf lookups.
+/// A term-sorted tf-idf vector prepared for dot products against many others: an article's
+/// query, scored against every candidate event's centroids and recent members.
 struct Query {
     terms: Vector,
-    idf: Vec<f32>,
     norm: f32,
+    /// Bit `t mod 1024` set for every term `t`: most terms of the other vector miss it, and
+    /// only the rest are looked up. A merge of the two sorted vectors instead advances by
+    /// data-dependent steps, a chain of loads and compares that made scoring the costliest
+    /// part of clustering.
+    filter: [u64; 16],
 }
 
 impl Query {
-    /// Cosine against a raw-weight centroid with squared idf-weighted norm `sq`.
-    fn cosine(&self, centroid: &FxHashMap<u64, f32>, sq: f32) -> f32 {
+    fn new(terms: Vector) -> Self {
+        let mut filter = [0u64; 16];
+        for &(t, _) in &terms {
+            let bit = (t & 1023) as usize;
+            if let Some(word) = filter.get_mut(bit / 64) {
+                *word |= 1 << (bit % 64);
+            }
+        }
+        Query {
+            norm: norm(&terms),
+            terms,
+            filter,
+        }
+    }
+
+    /// Dot product with a term-sorted vector. Products are summed in term order, as a
+    /// merge of the two would.
+    fn dot(&self, v: &[(u64, f32)]) -> f32 {
+        let mut dot = 0.0f32;
+        if v.len() > 8 * self.terms.len() {
+            // A long vector (the centroid of a large story): look the query's few terms up
+            // in it rather than filter its many terms.
+            let mut rest = v;
+            for &(t, q) in &self.terms {
+                rest = rest
+                    .get(rest.partition_point(|&(k, _)| k < t)..)
+                    .unwrap_or_default();
+                if let Some(&(k, w)) = rest.first()
+                    && k == t
+                {
+                    dot += q * w;
+                }
+            }
+            return dot;
+        }
+        for &(t, w) in v {
+            let bit = (t & 1023) as usize;
+            let word = self.filter.get(bit / 64).copied().unwrap_or(0);
+            if word & (1 << (bit % 64)) != 0
+                && let Ok(i) = self.terms.binary_search_by_key(&t, |&(k, _)| k)
+                && let Some(&(_, q)) = self.terms.get(i)
+            {
+                dot += q * w;
+            }
+        }
+        dot
+    }
+
+    /// Cosine against a centroid (tf-idf, term-sorted) with squared norm `sq`.
+    fn cosine(&self, centroid: &[(u64, f32)], sq: f32) -> f32 {
         if self.norm <= 0.0 || sq <= 0.0 {
             return 0.0;
         }
-        let dot: f32 = self
-            .terms
-            .iter()
-            .zip(&self.idf)
-            .filter_map(|(&(t, w), &i)| centroid.get(&t).map(|&c| w * c * i))
-            .sum();
-        dot / (self.norm * sq.sqrt())
+        self.dot(centroid) / (self.norm * sq.sqrt())
     }
 }
 
-/// Adds `scale · v` to a centroid, keeping its squared idf-weighted norm `sq` current.
-fn add_scaled(
-    centroid: &mut FxHashMap<u64, f32>,
-    sq: &mut f32,
-    v: &Vector,
+/// What an article adds to the centroids of its event and story: its tf-idf keyword and
+/// title vectors, each scaled to unit raw-weight norm (so long and short reports count
+/// alike while idf still weighs their terms).
+struct Added<'a> {
+    terms: &'a [(u64, f32)],
     scale: f32,
-    idf2: &[f32],
-) {
-    for (&(t, w), &i2) in v.iter().zip(idf2) {
-        let c = centroid.entry(t).or_insert(0.0);
-        let old = *c;
-        *c += w * scale;
-        *sq += (*c * *c - old * old) * i2;
-    }
+    title_terms: &'a [(u64, f32)],
+    title_scale: f32,
 }
 
-fn norm(v: &Vector) -> f32 {
+/// `1 / ‖v‖` of a raw-weight vector (bounded for empty vectors).
+fn raw_unit_scale(v: &Vector) -> f32 {
+    1.0 / norm(v).max(1e-6)
+}
+
+/// Order of (tf-idf, term, raw) entries: heaviest first, ties by term.
+fn heaviest_first(a: &(f32, u64, f32), b: &(f32, u64, f32)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+/// Adds `scale · v` to a term-sorted centroid by merging into `buf` (then swapped in, so
+/// the old allocation is reused for the next merge), and recomputes its squared norm `sq`
+/// exactly from the result.
+fn add_scaled(centroid: &mut Vector, sq: &mut f32, v: &[(u64, f32)], scale: f32, buf: &mut Vector) {
+    buf.clear();
+    buf.reserve(centroid.len() + v.len());
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let next = match (centroid.get(i), v.get(j)) {
+            (Some(&(tc, wc)), Some(&(tv, wv))) => match tc.cmp(&tv) {
+                std::cmp::Ordering::Less => {
+                    i += 1;
+                    (tc, wc)
+                }
+                std::cmp::Ordering::Greater => {
+                    j += 1;
+                    (tv, wv * scale)
+                }
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    (tc, wc + wv * scale)
+                }
+            },
+            (Some(&c), None) => {
+                i += 1;
+                c
+            }
+            (None, Some(&(tv, wv))) => {
+                j += 1;
+                (tv, wv * scale)
+            }
+            (None, None) => break,
+        };
+        buf.push(next);
+    }
+    std::mem::swap(centroid, buf);
+    *sq = centroid.iter().map(|&(_, w)| w * w).sum();
+}
+
+fn norm(v: &[(u64, f32)]) -> f32 {
     v.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt()
 }
 
-fn cosine(
-    query: &Vector,
-    qnorm: f32,
-    centroid: &FxHashMap<u64, f32>,
-    cnorm: f32,
-    idf: impl Fn(u64) -> f32,
-) -> f32 {
-    if qnorm <= 0.0 || cnorm <= 0.0 {
-        return 0.0;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Term-sorted sparse vector from a seed.
+    fn sparse(seed: u64, n: usize) -> Vector {
+        let mut v: Vector = (0..n as u64)
+            .map(|i| {
+                // The term depends on `x` alone, so vectors of different seeds overlap;
+                // its low bits (the filter bit) take 64 values, so different terms collide.
+                let x = (i * 3 + seed) % 97;
+                let t = (x << 10) | (x * 37 % 64);
+                (t, 1.0 + ((i * 7 + seed) % 11) as f32 / 4.0)
+            })
+            .collect();
+        v.sort_unstable_by_key(|x| x.0);
+        v.dedup_by_key(|x| x.0);
+        v
     }
-    let dot: f32 = query
-        .iter()
-        .filter_map(|&(t, w)| centroid.get(&t).map(|&c| w * c * idf(t)))
-        .sum();
-    dot / (qnorm * cnorm)
+
+    fn naive_dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+        b.iter()
+            .filter_map(|(t, w)| a.iter().find(|(u, _)| u == t).map(|(_, v)| v * w))
+            .sum()
+    }
+
+    #[test]
+    fn query_dot_equals_the_sum_over_shared_terms() {
+        // A 60-term query filters the other vector's terms; a 5-term one looks its terms up
+        // in the (much longer) other vector.
+        for n in [60, 5] {
+            for (sa, sb) in [(1, 2), (3, 3), (5, 40), (7, 8)] {
+                let (a, b) = (sparse(sa, n), sparse(sb, 200));
+                let q = Query::new(a.clone());
+                assert!(
+                    (q.dot(&b) - naive_dot(&a, &b)).abs() < 1e-4,
+                    "{n} {sa} {sb}"
+                );
+                assert!((q.dot(&a) - norm(&a).powi(2)).abs() < 1e-3);
+            }
+        }
+        assert_eq!(Query::new(Vec::new()).dot(&sparse(1, 10)), 0.0);
+    }
+
+    #[test]
+    fn add_scaled_merges_and_keeps_the_squared_norm() {
+        let (a, b) = (sparse(1, 30), sparse(2, 30));
+        let (mut c, mut sq, mut buf) = (Vec::new(), 0.0, Vec::new());
+        add_scaled(&mut c, &mut sq, &a, 1.0, &mut buf);
+        add_scaled(&mut c, &mut sq, &b, 0.5, &mut buf);
+        assert!(c.windows(2).all(|w| w[0].0 < w[1].0));
+        for &(t, w) in &c {
+            let expect = naive_dot(&a, &[(t, 1.0)]) + 0.5 * naive_dot(&b, &[(t, 1.0)]);
+            assert!((w - expect).abs() < 1e-5);
+        }
+        assert!((sq - norm(&c).powi(2)).abs() < 1e-3);
+    }
 }

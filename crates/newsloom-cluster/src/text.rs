@@ -87,54 +87,54 @@ pub(crate) fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Calls `f` with the hash of every index term of a matching-form text: Han character
-/// bigrams (robust Chinese retrieval units that need no segmentation) and Latin/digit words.
-pub(crate) fn for_each_term(text: &str, trigrams: bool, mut f: impl FnMut(u64)) {
-    for_each_term_str(text, trigrams, |t| f(hash_str(t)));
-}
-
-/// Calls `f` with every index term of a matching-form text as a string (see
-/// [`for_each_term`]); used where the terms themselves are kept, e.g. the document-frequency
-/// prior.
+/// Calls `f` with every index term of a matching-form text: Han character bigrams (robust
+/// Chinese retrieval units that need no segmentation) and Latin/digit words. The clusterer
+/// hashes them ([`hash_str`]); the document-frequency prior keeps them as text.
 pub(crate) fn for_each_term_str(text: &str, trigrams: bool, mut f: impl FnMut(&str)) {
-    let mut prev_han: Option<char> = None;
-    let mut prev2_han: Option<char> = None;
-    let mut word = String::new();
-    let flush = |word: &mut String, f: &mut dyn FnMut(&str)| {
-        if word.chars().count() >= 2 || word.chars().any(|c| c.is_ascii_digit()) {
-            f(word);
-        }
-        word.clear();
-    };
-    for c in text.chars() {
+    // Terms are slices of `text` (a bigram is two adjacent characters of it), so nothing is
+    // copied or re-validated as UTF-8: byte offsets of the previous two Han characters of
+    // the current run, and of the start of the current Latin/digit word.
+    let mut prev_han: Option<usize> = None;
+    let mut prev2_han: Option<usize> = None;
+    let mut word: Option<usize> = None;
+    let term = |start: usize, end: usize| text.get(start..end).unwrap_or_default();
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
         if is_han(c) {
-            flush(&mut word, &mut f);
+            if let Some(w) = word.take() {
+                emit_word(term(w, i), &mut f);
+            }
             if let Some(p) = prev_han {
-                let mut buf = [0u8; 8];
-                let n1 = p.encode_utf8(&mut buf).len();
-                let n2 = c.encode_utf8(&mut buf[n1..]).len();
-                f(std::str::from_utf8(&buf[..n1 + n2]).unwrap_or_default());
+                f(term(p, end));
                 if trigrams && let Some(p2) = prev2_han {
-                    let mut buf3 = [0u8; 12];
-                    let m1 = p2.encode_utf8(&mut buf3).len();
-                    let m2 = p.encode_utf8(&mut buf3[m1..]).len();
-                    let m3 = c.encode_utf8(&mut buf3[m1 + m2..]).len();
-                    f(std::str::from_utf8(&buf3[..m1 + m2 + m3]).unwrap_or_default());
+                    f(term(p2, end));
                 }
             }
             prev2_han = prev_han;
-            prev_han = Some(c);
+            prev_han = Some(i);
         } else {
             prev_han = None;
             prev2_han = None;
             if c.is_alphanumeric() {
-                word.push(c);
-            } else {
-                flush(&mut word, &mut f);
+                word.get_or_insert(i);
+            } else if let Some(w) = word.take() {
+                emit_word(term(w, i), &mut f);
             }
         }
     }
-    flush(&mut word, &mut f);
+    if let Some(w) = word {
+        emit_word(term(w, text.len()), &mut f);
+    }
+}
+
+/// Emits a Latin/digit word when it can be a term: two characters or more, or any digit.
+fn emit_word(word: &str, f: &mut impl FnMut(&str)) {
+    let mut chars = word.chars();
+    if (chars.next().is_some() && chars.next().is_some())
+        || word.bytes().any(|b| b.is_ascii_digit())
+    {
+        f(word);
+    }
 }
 
 #[cfg(test)]
@@ -151,9 +151,21 @@ mod tests {
 
     #[test]
     fn terms_are_bigrams_and_words() {
-        let mut n = 0;
-        for_each_term("王毅访俄 g20 a", false, |_| n += 1);
-        // 王毅 毅访 访俄 + g20 ("a" is too short)
-        assert_eq!(n, 4);
+        let terms = |text: &str, trigrams: bool| {
+            let mut out = Vec::new();
+            for_each_term_str(text, trigrams, |t| out.push(t.to_string()));
+            out
+        };
+        // "a" is too short; "5" is a digit; runs break at non-Han characters.
+        assert_eq!(
+            terms("王毅访俄 g20 a,5 é普京", false),
+            ["王毅", "毅访", "访俄", "g20", "5", "普京"]
+        );
+        // A word ends at a Han character; a lone Han character is no term.
+        assert_eq!(terms("访俄Putin说", true), ["访俄", "Putin"]);
+        assert_eq!(
+            terms("王毅访俄", true),
+            ["王毅", "毅访", "王毅访", "访俄", "毅访俄"]
+        );
     }
 }

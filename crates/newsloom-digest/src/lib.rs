@@ -87,8 +87,9 @@ pub struct DigestReport {
     pub run: Option<RunRecord>,
 }
 
-/// Layout version of the clusterer state blob; a state of another version is not loaded.
-const STATE_VERSION: u32 = 1;
+/// Layout version of the clusterer state blob (owned by the clusterer, which bumps it when
+/// its serialized form changes); a state of another version is not loaded.
+const STATE_VERSION: u32 = Clusterer::STATE_VERSION;
 const STATE_KEY_FORMAT: &str = "json";
 
 /// Reads `roots` into `store` and clusters what is new. `progress` gets the bytes of each
