@@ -316,19 +316,37 @@ fn cluster_phase(
     options: &DigestOptions,
     report: &mut DigestReport,
 ) -> Result<(), DigestError> {
-    let pending = store.unclustered_articles()?;
+    let (mut clusterer, rebuild) = match load_clusterer(store, &options.cluster)? {
+        Resume::Saved(c) => (c, false),
+        Resume::Rebuild(c) => (c, true),
+    };
+    let pending = if rebuild {
+        let all = store.all_articles()?;
+        tracing::warn!(
+            articles = all.len(),
+            "the saved clusterer state is from another version of newsloom; clustering every stored article again"
+        );
+        all
+    } else {
+        store.unclustered_articles()?
+    };
     if pending.is_empty() {
         return Ok(());
     }
     // New articles teach new name variants (`蒲亭（Vladimir Putin）`) before they are matched.
-    let mut miner = AliasMiner::resume(load_mined(store)?);
+    // A rebuild sees every article again, so it mines from scratch.
+    let mined = if rebuild {
+        MinedAliases::default()
+    } else {
+        load_mined(store)?
+    };
+    let mut miner = AliasMiner::resume(mined);
     for article in &pending {
         miner.observe(article);
     }
     let mined = miner.finish();
     let layer = TextLayer::new(options.aliases.clone().with_mined(mined.clone()));
     let text = &layer;
-    let mut clusterer = load_clusterer(store, &options.cluster)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .build()?;
@@ -366,7 +384,10 @@ fn cluster_phase(
     let live = clusterer.snapshot();
     let state = to_blob(&clusterer, STATE_VERSION)?;
     let mut batch = Batch {
-        clusters: Some(cluster_update(&finished, &live, merges, state)),
+        clusters: Some(ClusterUpdate {
+            replace_all: rebuild,
+            ..cluster_update(&finished, &live, merges, state)
+        }),
         fingerprints,
         blobs: vec![(
             MINED_ALIASES_KEY.to_string(),
@@ -415,10 +436,28 @@ pub fn load_mined(store: &Store) -> Result<MinedAliases, DigestError> {
     Ok(from_blob(blob, MINED_ALIASES_VERSION, "mined aliases")?.unwrap_or_default())
 }
 
-fn load_clusterer(store: &Store, config: &Config) -> Result<Clusterer, DigestError> {
+/// Where clustering resumes from.
+enum Resume {
+    /// The saved clusterer (or a new one in a new store): place the unclustered articles.
+    Saved(Clusterer),
+    /// A new clusterer, because the saved state has another layout version (written by
+    /// another version of newsloom): every stored article is placed again. The state is
+    /// derived data, so rebuilding it loses nothing.
+    Rebuild(Clusterer),
+}
+
+fn load_clusterer(store: &Store, config: &Config) -> Result<Resume, DigestError> {
     let blob = store.load_cluster_state()?;
-    Ok(from_blob(blob, STATE_VERSION, "clusterer state")?
-        .unwrap_or_else(|| Clusterer::new(config.clone())))
+    if blob
+        .as_ref()
+        .is_some_and(|b| b.format == STATE_KEY_FORMAT && b.version != STATE_VERSION)
+    {
+        return Ok(Resume::Rebuild(Clusterer::new(config.clone())));
+    }
+    Ok(Resume::Saved(
+        from_blob(blob, STATE_VERSION, "clusterer state")?
+            .unwrap_or_else(|| Clusterer::new(config.clone())),
+    ))
 }
 
 /// A state value as a versioned JSON blob for the store's `kv` table.

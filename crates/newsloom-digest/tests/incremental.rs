@@ -34,6 +34,16 @@ fn run(store: &mut Store, roots: &[PathBuf]) -> DigestReport {
     .unwrap()
 }
 
+/// A store in `dir` with seeds 000–003 digested from the folder `dir/in`, which it returns.
+fn digest_all_but_004(dir: &Path) -> (PathBuf, Store) {
+    let input = dir.join("in");
+    std::fs::create_dir(&input).unwrap();
+    copy_seeds(&input, &["000", "001", "002", "003"]);
+    let mut store = Store::open(dir.join("n.db")).unwrap();
+    run(&mut store, std::slice::from_ref(&input));
+    (input, store)
+}
+
 /// Everything a user can see: story → event → sorted article ids, plus the article count.
 /// Everything a user can see of the clustering, plus the article count.
 fn shape(store: &Store) -> (u64, ClusterMembership) {
@@ -83,11 +93,7 @@ fn a_second_digest_changes_nothing_and_parses_nothing() {
 #[test]
 fn a_late_article_joins_the_existing_story_and_event() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    copy_seeds(&input, &["000", "001", "002", "003"]);
-    let mut store = Store::open(dir.path().join("n.db")).unwrap();
-    run(&mut store, std::slice::from_ref(&input));
+    let (input, mut store) = digest_all_but_004(dir.path());
     let before = shape(&store);
     copy_seeds(&input, &["004"]);
     let report = run(&mut store, std::slice::from_ref(&input));
@@ -153,4 +159,41 @@ fn a_changed_document_is_a_new_revision_and_overlapping_inputs_never_duplicate()
     assert_eq!(store.counts().unwrap().articles, 4);
     let id = newsloom_ingest::read_file(&voa).articles.remove(0).id;
     assert_eq!(store.article_revisions(&id).unwrap().len(), 2);
+}
+
+/// A store whose clusterer state was saved by another version of newsloom (another layout)
+/// is not refused: the next digest clusters every stored article again with a new
+/// clusterer, and the late article still lands in the one story.
+#[test]
+fn a_clusterer_state_of_another_version_is_rebuilt_from_the_stored_articles() {
+    use newsloom_store::{Batch, ClusterState, ClusterUpdate};
+    let dir = tempfile::tempdir().unwrap();
+    let (input, mut store) = digest_all_but_004(dir.path());
+    let stale = ClusterState {
+        format: "json".into(),
+        version: 1,
+        data: br#"{"layout":"of an older release"}"#.to_vec(),
+    };
+    store
+        .put_batch(&Batch {
+            clusters: Some(ClusterUpdate {
+                state: Some(stale),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .unwrap();
+    copy_seeds(&input, &["004"]);
+    let report = run(&mut store, std::slice::from_ref(&input));
+    assert_eq!((report.parsed, report.new_articles), (1, 1));
+    assert_eq!(report.clustered, 5, "every stored article is placed again");
+    let stories = store.stories(&StoryFilter::default()).unwrap();
+    assert_eq!(stories.len(), 1, "{stories:#?}");
+    assert_eq!(stories[0].article_count, 5);
+    let saved = store.load_cluster_state().unwrap().unwrap();
+    assert_ne!(saved.version, 1, "the rebuilt state replaces the stale one");
+    // And the rebuilt state resumes like any other.
+    let again = run(&mut store, std::slice::from_ref(&input));
+    assert_eq!((again.parsed, again.clustered), (0, 0));
+    assert_eq!(shape(&store).0, 5);
 }

@@ -450,16 +450,31 @@ impl Store {
     /// clusterer still has to place. After a crash between storing articles and clustering
     /// them, the next run finds them here and completes the work.
     pub fn unclustered_articles(&self) -> Result<Vec<Article>, StoreError> {
+        self.current_articles(true)
+    }
+
+    /// Every article (current revisions), oldest first: what a clusterer rebuilt from
+    /// scratch places.
+    pub fn all_articles(&self) -> Result<Vec<Article>, StoreError> {
+        self.current_articles(false)
+    }
+
+    fn current_articles(&self, unclustered_only: bool) -> Result<Vec<Article>, StoreError> {
         let _snapshot = self.snapshot()?;
-        let err = || self.sql_err("reading unclustered articles");
+        let err = || self.sql_err("reading articles");
+        let filter = if unclustered_only {
+            "WHERE NOT EXISTS (SELECT 1 FROM event_articles ea WHERE ea.article_id = a.id)"
+        } else {
+            ""
+        };
         let mut stmt = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT a.id, r.json FROM articles a
                  JOIN article_revisions r ON r.article_id = a.id AND r.revision = a.revision
-                 WHERE NOT EXISTS (SELECT 1 FROM event_articles ea WHERE ea.article_id = a.id)
-                 ORDER BY a.published_utc IS NULL, a.published_utc, a.id",
-            )
+                 {filter}
+                 ORDER BY a.published_utc IS NULL, a.published_utc, a.id"
+            ))
             .map_err(err())?;
         let rows: Vec<(String, String)> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
