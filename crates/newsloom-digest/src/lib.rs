@@ -316,10 +316,11 @@ fn cluster_phase(
     options: &DigestOptions,
     report: &mut DigestReport,
 ) -> Result<(), DigestError> {
-    let (mut clusterer, rebuild) = match load_clusterer(store, &options.cluster)? {
-        Resume::Saved(c) => (c, false),
-        Resume::Rebuild(c) => (c, true),
-    };
+    // A state saved by another version of newsloom (another layout) cannot be resumed; it
+    // is derived data, so a new clusterer places every stored article again.
+    let rebuild = store
+        .cluster_state_version()?
+        .is_some_and(|(format, version)| format == STATE_KEY_FORMAT && version != STATE_VERSION);
     let pending = if rebuild {
         let all = store.all_articles()?;
         tracing::warn!(
@@ -347,6 +348,11 @@ fn cluster_phase(
     let mined = miner.finish();
     let layer = TextLayer::new(options.aliases.clone().with_mined(mined.clone()));
     let text = &layer;
+    let mut clusterer = if rebuild {
+        Clusterer::new(options.cluster.clone())
+    } else {
+        load_clusterer(store, &options.cluster)?
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .build()?;
@@ -436,28 +442,10 @@ pub fn load_mined(store: &Store) -> Result<MinedAliases, DigestError> {
     Ok(from_blob(blob, MINED_ALIASES_VERSION, "mined aliases")?.unwrap_or_default())
 }
 
-/// Where clustering resumes from.
-enum Resume {
-    /// The saved clusterer (or a new one in a new store): place the unclustered articles.
-    Saved(Clusterer),
-    /// A new clusterer, because the saved state has another layout version (written by
-    /// another version of newsloom): every stored article is placed again. The state is
-    /// derived data, so rebuilding it loses nothing.
-    Rebuild(Clusterer),
-}
-
-fn load_clusterer(store: &Store, config: &Config) -> Result<Resume, DigestError> {
+fn load_clusterer(store: &Store, config: &Config) -> Result<Clusterer, DigestError> {
     let blob = store.load_cluster_state()?;
-    if blob
-        .as_ref()
-        .is_some_and(|b| b.format == STATE_KEY_FORMAT && b.version != STATE_VERSION)
-    {
-        return Ok(Resume::Rebuild(Clusterer::new(config.clone())));
-    }
-    Ok(Resume::Saved(
-        from_blob(blob, STATE_VERSION, "clusterer state")?
-            .unwrap_or_else(|| Clusterer::new(config.clone())),
-    ))
+    Ok(from_blob(blob, STATE_VERSION, "clusterer state")?
+        .unwrap_or_else(|| Clusterer::new(config.clone())))
 }
 
 /// A state value as a versioned JSON blob for the store's `kv` table.

@@ -673,6 +673,11 @@ impl Store {
         write::load_state(&self.conn, &self.path)
     }
 
+    /// Format and version of the clusterer state saved last, without reading the state.
+    pub fn cluster_state_version(&self) -> Result<Option<(String, u32)>, StoreError> {
+        write::blob_version(&self.conn, &self.path, write::CLUSTER_STATE_KEY)
+    }
+
     /// Row counts of the main tables.
     pub fn counts(&self) -> Result<StoreCounts, StoreError> {
         // One read transaction: every query below sees the same committed state even while

@@ -11,7 +11,7 @@ use crate::types::*;
 use crate::{Store, now};
 
 /// Key of the clusterer state in the `kv` table.
-const CLUSTER_STATE_KEY: &str = "cluster_state";
+pub(crate) const CLUSTER_STATE_KEY: &str = "cluster_state";
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -773,6 +773,20 @@ fn save_blob(tx: &Connection, ctx: &Ctx, key: &str, state: &ClusterState) -> Res
 
 pub(crate) fn load_state(conn: &Connection, path: &Path) -> Result<Option<ClusterState>> {
     load_blob(conn, path, CLUSTER_STATE_KEY)
+}
+
+/// The format and version of a blob without reading its value (which may be large).
+pub(crate) fn blob_version(
+    conn: &Connection,
+    path: &Path,
+    key: &str,
+) -> Result<Option<(String, u32)>> {
+    conn.prepare_cached("SELECT format, version FROM kv WHERE key = ?1")
+        .and_then(|mut st| {
+            st.query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
+        .map_err(|e| StoreError::sqlite(path, format!("loading {key}"), e))
 }
 
 pub(crate) fn load_blob(conn: &Connection, path: &Path, key: &str) -> Result<Option<ClusterState>> {
