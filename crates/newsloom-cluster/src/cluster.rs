@@ -855,23 +855,24 @@ impl Clusterer {
     /// The distinct terms of an article that count towards document frequencies in a
     /// background prior (title, lead and entity terms; quotes are too rare to matter).
     pub fn prior_terms(&self, f: &ArticleFeatures) -> Vec<String> {
-        let mut out = Vec::new();
-        self.for_each_article_term(f, false, |field, t| {
-            if !matches!(field, Field::Quote) {
-                out.push(t.to_string());
-            }
-        });
-        out.sort_unstable();
-        out.dedup();
-        out
+        self.term_counts(f, false)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect()
     }
 
     /// The article's background terms with their counts, spelled out: what an article's
     /// background vector and topic embedding are computed from (title, the first
     /// `background_chars` of the body, entity ids). Used to build the topic model.
     pub fn background_terms(&self, f: &ArticleFeatures) -> Vec<(String, u32)> {
+        self.term_counts(f, true)
+    }
+
+    /// Distinct non-quote terms of an article (with the body up to `background_chars` when
+    /// `with_body`) and their counts, in term order.
+    fn term_counts(&self, f: &ArticleFeatures, with_body: bool) -> Vec<(String, u32)> {
         let mut counts: FxHashMap<String, u32> = FxHashMap::default();
-        self.for_each_article_term(f, true, |field, t| {
+        self.for_each_article_term(f, with_body, |field, t| {
             if !matches!(field, Field::Quote) {
                 *counts.entry(t.to_string()).or_insert(0) += 1;
             }
@@ -956,8 +957,17 @@ impl Clusterer {
     /// topic cosine reaches `story_topic_threshold` and the lexical background cosine
     /// `background` reaches `story_topic_min_background`.
     fn topic_score(&self, a: &[f32], b: &[f32], background: f32) -> Option<f32> {
+        if background < self.config.story_topic_min_background {
+            return None;
+        }
+        self.topic_close(a, b)
+    }
+
+    /// The topic cosine in units of `story_threshold` when it reaches
+    /// `story_topic_threshold` (the topic side of [`Self::topic_score`]).
+    fn topic_close(&self, a: &[f32], b: &[f32]) -> Option<f32> {
         let threshold = self.config.story_topic_threshold;
-        if threshold >= 1.0 || background < self.config.story_topic_min_background {
+        if threshold >= 1.0 {
             return None;
         }
         let cos = dense_cos(a, b);
@@ -1166,7 +1176,7 @@ impl Clusterer {
                     // Or close in topic space, the article and then the whole profiles, with
                     // the lexical floor on the profiles.
                     lexical
-                        || (self.topic_score(topic, &b.topic, 1.0).is_some()
+                        || (self.topic_close(topic, &b.topic).is_some()
                             && self
                                 .topic_score(&a.topic, &b.topic, stories_background_cos(a, b))
                                 .is_some())
