@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use newsloom_cluster::{ArticleFeatures, Clusterer, Config, cluster_articles};
+use newsloom_cluster::{ArticleFeatures, Clusterer, Clusters, Config, cluster_articles};
 use newsloom_model::Article;
 use newsloom_text::TextLayer;
 
@@ -61,15 +61,20 @@ fn seed_events(articles: &[Article], clusters: &newsloom_cluster::Clusters) -> V
     events
 }
 
+/// The seeds and how the default clusterer groups them.
+fn clustered_seeds() -> (Vec<Article>, Clusters) {
+    let articles = seeds();
+    let clusters = cluster_articles(&TextLayer::default(), &articles, &Config::default());
+    (articles, clusters)
+}
+
 /// The three happenings of the seeds: Ma Zhaoxu in Moscow (003), Wang Yi's arrival (001)
 /// and the meetings with Lavrov and Putin on 22 February, told by three outlets in two
 /// scripts (000, 002, 004). With five articles only, rarity comes from the shipped
 /// document-frequency prior.
 #[test]
 fn seeds_form_three_events() {
-    let articles = seeds();
-    let text = TextLayer::default();
-    let clusters = cluster_articles(&text, &articles, &Config::default());
+    let (articles, clusters) = clustered_seeds();
     assert_eq!(
         seed_events(&articles, &clusters),
         vec![
@@ -88,9 +93,7 @@ fn seeds_form_three_events() {
 /// Putin confirming the visit, and the lexical background floor holds.
 #[test]
 fn seeds_form_one_story_with_three_events() {
-    let articles = seeds();
-    let text = TextLayer::default();
-    let clusters = cluster_articles(&text, &articles, &Config::default());
+    let (articles, clusters) = clustered_seeds();
     assert_eq!(
         clusters.stories.len(),
         1,
