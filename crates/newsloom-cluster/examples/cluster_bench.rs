@@ -49,7 +49,11 @@ fn main() -> anyhow::Result<()> {
         .map(PathBuf::from)
         .unwrap_or_else(|| repo.join("../shared/corpora/agora-pen-2411"));
     let text = newsloom_text::TextLayer::default();
-    let mut config = Config::default();
+    // Settings overrides as JSON, as in `devset_eval` (e.g. `{"story_topic_threshold":1.0}`).
+    let mut config: Config = match std::env::var("NEWSLOOM_CLUSTER_CONFIG") {
+        Ok(json) => serde_json::from_str(&json).context("NEWSLOOM_CLUSTER_CONFIG")?,
+        Err(_) => Config::default(),
+    };
     // `--bands N`: MinHash LSH with N bands of the default rows (N × rows permutations), to
     // measure how the near-duplicate recall depends on the signature length.
     if let Some(bands) = opt("--bands").map(|s| s.parse::<usize>()).transpose()? {

@@ -90,6 +90,11 @@ pub struct Config {
     /// same subject apart.
     pub story_topic_threshold: f32,
     pub story_topic_min_background: f32,
+    /// Longest span (hours, first report to last) a story may reach by taking in new events
+    /// or merging with another story. Without a bound a running subject (a war, an
+    /// election) keeps one story alive for ever, and the clusterer's state (every event of
+    /// a live story) grows with history instead of with the window.
+    pub story_max_span_hours: f32,
     /// Weight of the background document-frequency prior ([`DfPrior::embedded`]) against
     /// the streamed counts (0 = learn idf from the stream alone).
     pub prior_weight: f32,
@@ -130,6 +135,7 @@ impl Default for Config {
             background_terms: 150,
             story_topic_threshold: 0.88,
             story_topic_min_background: 0.2,
+            story_max_span_hours: 21.0 * 24.0,
             dedup: DedupConfig::default(),
         }
     }
@@ -578,6 +584,11 @@ impl Clusterer {
                 let best_story = story_scores
                     .into_iter()
                     .filter(|&(_, s)| s >= self.config.story_threshold)
+                    .filter(|&(sk, _)| {
+                        self.stories.get(&sk).is_some_and(|st| {
+                            self.within_span(st.founded.min(time), st.last.max(time))
+                        })
+                    })
                     .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
                 let (story_key, new_story) = match best_story {
                     Some((sk, _)) => (sk, false),
@@ -608,7 +619,7 @@ impl Clusterer {
                 let Some(other) = self.events.get(&k).map(|e| e.story) else {
                     continue;
                 };
-                if other != story {
+                if other != story && self.may_merge(story, other) {
                     story = self.merge_stories(story, other, &mut merged);
                 }
             }
@@ -963,6 +974,21 @@ impl Clusterer {
         self.topic_close(a, b)
     }
 
+    /// Whether a story running from `first` to `last` (seconds) stays within
+    /// `story_max_span_hours`.
+    fn within_span(&self, first: i64, last: i64) -> bool {
+        (last.saturating_sub(first) as f32) <= self.config.story_max_span_hours * 3600.0
+    }
+
+    /// Whether two live stories may merge: both exist and together they stay within
+    /// `story_max_span_hours`.
+    fn may_merge(&self, a: u32, b: u32) -> bool {
+        match (self.stories.get(&a), self.stories.get(&b)) {
+            (Some(a), Some(b)) => self.within_span(a.founded.min(b.founded), a.last.max(b.last)),
+            _ => false,
+        }
+    }
+
     /// The topic cosine in units of `story_threshold` when it reaches
     /// `story_topic_threshold` (the topic side of [`Self::topic_score`]).
     fn topic_close(&self, a: &[f32], b: &[f32]) -> Option<f32> {
@@ -1150,7 +1176,7 @@ impl Clusterer {
         others.sort_unstable();
         others.dedup();
         for other in others {
-            if other == story || !self.stories.contains_key(&other) {
+            if other == story || !self.may_merge(story, other) {
                 continue;
             }
             let gap = match (self.stories.get(&story), self.stories.get(&other)) {
