@@ -23,7 +23,8 @@ pub struct ClusterArgs {
     /// Mined aliases to use besides the curated table.
     #[arg(long)]
     pub mined: Option<PathBuf>,
-    /// Worker threads for reading (default: one per core).
+    /// Worker threads for reading and text analysis (default: one per core); clustering
+    /// itself runs in publication order on one thread.
     #[arg(short, long, default_value_t = 0)]
     pub jobs: usize,
 }
@@ -31,7 +32,11 @@ pub struct ClusterArgs {
 pub fn run_cluster(args: ClusterArgs, quiet: bool) -> Result<ExitCode> {
     let layer = TextLayer::new(alias_table(args.mined.as_deref())?);
     let (articles, summary) = read_articles(&args.paths, args.jobs, quiet)?;
-    let clusters = cluster_articles(&layer, &articles, &Config::default());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs)
+        .build()
+        .context("starting worker threads")?;
+    let clusters = pool.install(|| cluster_articles(&layer, &articles, &Config::default()));
     let mut out = open_output(args.output.as_ref())?;
     serde_json::to_writer_pretty(&mut out, &clusters).context("writing clusters")?;
     writeln!(out).context("writing clusters")?;

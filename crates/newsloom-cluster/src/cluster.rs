@@ -56,6 +56,14 @@ pub struct Config {
     pub coherence_power: f32,
     /// Score at or above which an article joins an event.
     pub event_threshold: f32,
+    /// Average-link similarity at or above which the reports of an event stay together
+    /// when the event is reported (0 = never split). Events grow online by single links,
+    /// and in a large story chains of close reports join different happenings (an ATACMS
+    /// strike, a Storm Shadow strike, an ICBM launch); looking back at all members, the
+    /// happenings separate as groups whose average similarity is low.
+    pub event_split_threshold: f32,
+    /// Share of the title cosine in the member similarity of `event_split_threshold`.
+    pub event_split_title_blend: f32,
     /// Score at or above which a new event joins a story.
     pub story_threshold: f32,
     /// Entity-profile cosine at or above which a new event joins a story: the same actors
@@ -119,6 +127,8 @@ impl Default for Config {
             coherence_power: 0.0,
             trigrams: false,
             event_threshold: 0.15,
+            event_split_threshold: 0.1,
+            event_split_title_blend: 0.5,
             story_threshold: 0.23,
             merge_threshold: 0.5,
             story_entity_threshold: 1.0,
@@ -229,6 +239,18 @@ struct Member {
     terms: Vector,
     /// Unit-length tf-idf title vector (same lifetime as `terms`).
     title_terms: Vector,
+    /// For a near-duplicate (no vectors of its own): the article it copies.
+    #[serde(default)]
+    copy_of: Option<String>,
+}
+
+/// One group of an event's members after the average-link split (see
+/// [`Config::event_split_threshold`]): member indices in order, and the index of the
+/// member whose title names the group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct EventPart {
+    members: Vec<usize>,
+    title_member: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -256,6 +278,10 @@ struct Event {
     dormant: bool,
     /// Title of the most central member, fixed when the event goes dormant.
     title: Option<String>,
+    /// The split of the members, fixed when the event goes dormant (its member vectors are
+    /// dropped then); empty for one group.
+    #[serde(default)]
+    parts: Vec<EventPart>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -492,6 +518,7 @@ impl Clusterer {
             outlet: f.outlet_id.clone(),
             terms: unit(&q.terms, qnorm),
             title_terms: unit(&tq.terms, tnorm),
+            copy_of: None,
         };
         // What the article adds to centroids: its tf-idf vectors scaled to unit raw weight.
         let added = Added {
@@ -678,6 +705,7 @@ impl Clusterer {
             outlet: f.outlet_id.clone(),
             terms: Vec::new(),
             title_terms: Vec::new(),
+            copy_of: duplicate.as_ref().map(|d| d.of.clone()),
         };
         if let Some(e) = self.events.get_mut(&key) {
             e.first = e.first.min(time);
@@ -1257,6 +1285,7 @@ impl Clusterer {
                 indexed: FxHashSet::default(),
                 dormant: false,
                 title: None,
+                parts: Vec::new(),
             },
         );
         if let Some(s) = self.stories.get_mut(&story) {
@@ -1385,11 +1414,13 @@ impl Clusterer {
                 touched.push(e.story);
             }
             let title = self.central_title(key);
+            let parts = self.events.get(&key).map(|e| self.split_event(e));
             let Some(e) = self.events.get_mut(&key) else {
                 continue;
             };
             e.dormant = true;
             e.title = title;
+            e.parts = parts.unwrap_or_default();
             e.centroid = Vec::new();
             e.title_centroid = Vec::new();
             for m in &mut e.members {
@@ -1427,6 +1458,114 @@ impl Clusterer {
                 s.entity_sq = 0.0;
             }
         }
+    }
+
+    /// The events reported for event `key`: (id, title, member indices) of each group of
+    /// its split, or of the whole event when it stays one. The group holding the founder
+    /// keeps the event's id; another group's id is derived from its first member, as an
+    /// event's id is from its founder.
+    fn event_groups(&self, key: u32, e: &Event) -> Vec<(String, String, Vec<usize>)> {
+        let parts = if e.dormant {
+            e.parts.clone()
+        } else {
+            self.split_event(e)
+        };
+        if parts.is_empty() {
+            let title = self.central_title(key).unwrap_or_default();
+            return vec![(e.id.clone(), title, (0..e.members.len()).collect())];
+        }
+        parts
+            .into_iter()
+            .map(|part| {
+                let first = part.members.first().copied().unwrap_or(0);
+                let id = match e.members.get(first) {
+                    Some(m) if first > 0 => format!("ev-{}", m.id),
+                    _ => e.id.clone(),
+                };
+                let title = e
+                    .members
+                    .get(part.title_member)
+                    .map(|m| m.title.clone())
+                    .unwrap_or_default();
+                (id, title, part.members)
+            })
+            .collect()
+    }
+
+    /// Splits a live event's members into groups by average-link agglomeration at
+    /// `event_split_threshold` (see there); empty when the event stays one group, when the
+    /// split is off, or for an event too large to split (cost cubic in its members).
+    /// Near-duplicates, which carry no vectors, go with the article they copy.
+    fn split_event(&self, e: &Event) -> Vec<EventPart> {
+        let theta = self.config.event_split_threshold;
+        let voters: Vec<usize> = (0..e.members.len())
+            .filter(|&i| e.members.get(i).is_some_and(|m| !m.terms.is_empty()))
+            .collect();
+        if theta <= 0.0 || voters.len() < 2 || voters.len() > MAX_SPLIT_MEMBERS {
+            return Vec::new();
+        }
+        let sim = self.member_similarities(e, &voters);
+        let groups = average_link(&sim, voters.len(), theta);
+        if groups.len() < 2 {
+            return Vec::new();
+        }
+        let mut parts: Vec<EventPart> = groups
+            .iter()
+            .map(|g| EventPart {
+                members: g.iter().filter_map(|&v| voters.get(v).copied()).collect(),
+                title_member: voters
+                    .get(medoid(&sim, voters.len(), g))
+                    .copied()
+                    .unwrap_or(0),
+            })
+            .collect();
+        for (i, m) in e.members.iter().enumerate() {
+            if !m.terms.is_empty() {
+                continue;
+            }
+            let original = m
+                .copy_of
+                .as_ref()
+                .and_then(|of| e.members.iter().position(|o| &o.id == of));
+            let home = parts
+                .iter()
+                .position(|p| original.is_some_and(|o| p.members.contains(&o)))
+                .unwrap_or(0);
+            if let Some(p) = parts.get_mut(home) {
+                p.members.push(i);
+            }
+        }
+        for p in &mut parts {
+            p.members.sort_unstable();
+        }
+        parts.sort_by_key(|p| p.members.first().copied());
+        parts
+    }
+
+    /// Pairwise similarities (row-major, `voters.len()` squared) of the given members: the
+    /// blend of keyword and title cosines (`event_split_title_blend`).
+    fn member_similarities(&self, e: &Event, voters: &[usize]) -> Vec<f32> {
+        let b = self.config.event_split_title_blend.clamp(0.0, 1.0);
+        let members: Vec<&Member> = voters.iter().filter_map(|&i| e.members.get(i)).collect();
+        let queries: Vec<(Query, Query)> = members
+            .iter()
+            .map(|m| {
+                (
+                    Query::new(m.terms.clone()),
+                    Query::new(m.title_terms.clone()),
+                )
+            })
+            .collect();
+        let n = members.len();
+        let mut sim = vec![0.0f32; n * n];
+        for (i, (q, t)) in queries.iter().enumerate() {
+            for (j, m) in members.iter().enumerate().skip(i + 1) {
+                let s = (1.0 - b) * q.dot(&m.terms) + b * t.dot(&m.title_terms);
+                sim[i * n + j] = s;
+                sim[j * n + i] = s;
+            }
+        }
+        sim
     }
 
     /// Title of the member closest to the event centroid (first member on ties).
@@ -1545,29 +1684,34 @@ impl Clusterer {
                 let Some(e) = self.events.get(ek) else {
                     continue;
                 };
-                let title = self.central_title(*ek).unwrap_or_default();
-                let articles: Vec<String> = e.members.iter().map(|m| m.id.clone()).collect();
-                let mut outlets: Vec<String> = e.members.iter().map(|m| m.outlet.clone()).collect();
-                outlets.sort();
-                outlets.dedup();
-                for o in &outlets {
-                    story_outlets.insert(o.clone(), ());
+                for (id, title, members) in self.event_groups(*ek, e) {
+                    let members: Vec<&Member> =
+                        members.iter().filter_map(|&i| e.members.get(i)).collect();
+                    let articles: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
+                    let mut outlets: Vec<String> =
+                        members.iter().map(|m| m.outlet.clone()).collect();
+                    outlets.sort();
+                    outlets.dedup();
+                    for o in &outlets {
+                        story_outlets.insert(o.clone(), ());
+                    }
+                    // The story title comes from its most central article: the central
+                    // article of the event with most outlets and articles (earliest id on
+                    // ties).
+                    let weight = (outlets.len() as f32) * 1000.0 + articles.len() as f32;
+                    if best_title.as_ref().is_none_or(|(w, _, _)| weight > *w) {
+                        best_title = Some((weight, 0, title.clone()));
+                    }
+                    story_articles.extend(articles.iter().cloned());
+                    event_ids.push(id.clone());
+                    events.push(EventRecord {
+                        id,
+                        story: s.id.clone(),
+                        title,
+                        articles,
+                        outlets,
+                    });
                 }
-                // The story title comes from its most central article: the central article
-                // of the event with most outlets and articles (earliest id on ties).
-                let weight = (outlets.len() as f32) * 1000.0 + articles.len() as f32;
-                if best_title.as_ref().is_none_or(|(w, _, _)| weight > *w) {
-                    best_title = Some((weight, 0, title.clone()));
-                }
-                story_articles.extend(articles.iter().cloned());
-                event_ids.push(e.id.clone());
-                events.push(EventRecord {
-                    id: e.id.clone(),
-                    story: s.id.clone(),
-                    title,
-                    articles,
-                    outlets,
-                });
             }
             event_ids.sort();
             stories.push(StoryRecord {
@@ -1714,15 +1858,13 @@ impl Query {
     /// merge of the two would.
     fn dot(&self, v: &[(u64, f32)]) -> f32 {
         let mut dot = 0.0f32;
-        if v.len() > 8 * self.terms.len() {
+        if v.len() > LOOKUP_RATIO * self.terms.len() {
             // A long vector (the centroid of a large story): look the query's few terms up
             // in it rather than filter its many terms.
-            let mut rest = v;
+            // Each search starts afresh rather than after the previous term's place: the
+            // searches are then independent, and the processor overlaps their misses.
             for &(t, q) in &self.terms {
-                rest = rest
-                    .get(rest.partition_point(|&(k, _)| k < t)..)
-                    .unwrap_or_default();
-                if let Some(&(k, w)) = rest.first()
+                if let Some(&(k, w)) = v.get(sorted_rank(v, t))
                     && k == t
                 {
                     dot += q * w;
@@ -1750,6 +1892,95 @@ impl Query {
         }
         self.dot(centroid) / (self.norm * sq.sqrt())
     }
+}
+
+/// Most members of an event that [`Clusterer::split_event`] splits.
+const MAX_SPLIT_MEMBERS: usize = 400;
+
+/// Average-link agglomerative clustering of `n` items with pairwise similarities `sim`
+/// (row-major): repeatedly joins the two groups of highest average similarity while it
+/// reaches `threshold`. Groups of item indices, in no particular order.
+fn average_link(sim: &[f32], n: usize, threshold: f32) -> Vec<Vec<usize>> {
+    // `total[x * n + y]`: summed similarity between the groups led by x and y.
+    let mut total = sim.to_vec();
+    let mut groups: Vec<Option<Vec<usize>>> = (0..n).map(|i| Some(vec![i])).collect();
+    loop {
+        let mut best: Option<(f32, usize, usize)> = None;
+        for x in 0..n {
+            let Some(gx) = &groups[x] else { continue };
+            for y in x + 1..n {
+                let Some(gy) = &groups[y] else { continue };
+                let avg = total[x * n + y] / (gx.len() * gy.len()) as f32;
+                if best.is_none_or(|(b, _, _)| avg > b) {
+                    best = Some((avg, x, y));
+                }
+            }
+        }
+        let Some((avg, x, y)) = best else { break };
+        if avg < threshold {
+            break;
+        }
+        for z in 0..n {
+            let t = total[y * n + z];
+            total[x * n + z] += t;
+            total[z * n + x] = total[x * n + z];
+        }
+        let gy = groups[y].take().unwrap_or_default();
+        if let Some(gx) = groups[x].as_mut() {
+            gx.extend(gy);
+        }
+    }
+    groups.into_iter().flatten().collect()
+}
+
+/// The item of `group` with the highest summed similarity to the rest of it (the first on
+/// ties): the report that best stands for the group.
+fn medoid(sim: &[f32], n: usize, group: &[usize]) -> usize {
+    let mut best: Option<(f32, usize)> = None;
+    for &i in group {
+        let s: f32 = group.iter().map(|&j| sim[i * n + j]).sum();
+        if best.is_none_or(|(b, _)| s > b) {
+            best = Some((s, i));
+        }
+    }
+    best.map_or(0, |(_, i)| i)
+}
+
+/// A vector this many times longer than the query is searched for the query's terms
+/// rather than scanned through the query's filter.
+const LOOKUP_RATIO: usize = 4;
+
+/// Number of entries of a term-sorted vector with a term below `t` (where `t` is or would
+/// be), by interpolation. Terms are SplitMix64-finalized hashes, spread uniformly over
+/// `u64`, so a term's rank is close to its proportional position (within about √len):
+/// a few probes near the estimate find it, where a binary search makes log₂ len dependent
+/// cache misses, the costliest part of scoring against a large story's centroid. After a
+/// few probes that do not narrow the range, a binary search finishes, so the worst case
+/// stays logarithmic whatever the terms.
+fn sorted_rank(v: &[(u64, f32)], t: u64) -> usize {
+    let (mut lo, mut hi) = (0usize, v.len()); // the rank is in lo..=hi
+    for _ in 0..4 {
+        let (Some(&(first, _)), Some(&(last, _))) = (v.get(lo), v.get(hi.wrapping_sub(1))) else {
+            return lo;
+        };
+        if hi <= lo || t <= first {
+            return lo;
+        }
+        if t > last {
+            return hi;
+        }
+        // first < t <= last: interpolate strictly inside (lo, hi).
+        let share = (t - first) as f64 / (last - first) as f64;
+        let offset = (share * (hi - lo - 1) as f64) as usize;
+        let probe = (lo + offset).clamp(lo + 1, hi - 1);
+        match v.get(probe) {
+            Some(&(k, _)) if k < t => lo = probe + 1,
+            Some(_) => hi = probe,
+            None => return lo,
+        }
+    }
+    let window = v.get(lo..hi).unwrap_or_default();
+    lo + window.partition_point(|&(k, _)| k < t)
 }
 
 /// What an article adds to the centroids of its event and story: its tf-idf keyword and
@@ -1858,6 +2089,56 @@ mod tests {
             }
         }
         assert_eq!(Query::new(Vec::new()).dot(&sparse(1, 10)), 0.0);
+    }
+
+    #[test]
+    fn sorted_rank_is_the_partition_point_for_any_spread_of_terms() {
+        let hashed: Vec<u64> = (0..3000).map(|i| crate::text::mix64(i * 7 + 1)).collect();
+        // Clustered terms defeat interpolation; the binary search after it still finds them.
+        let clustered: Vec<u64> = (0..3000u64)
+            .map(|i| if i % 10 == 0 { u64::MAX - i } else { i * i })
+            .collect();
+        for mut keys in [hashed, clustered, vec![5], Vec::new()] {
+            keys.sort_unstable();
+            keys.dedup();
+            let v: Vector = keys.iter().map(|&k| (k, 1.0)).collect();
+            let mut probes: Vec<u64> = keys.iter().step_by(7).copied().collect();
+            probes.extend(keys.iter().step_by(11).map(|k| k.wrapping_add(1)));
+            probes.extend([0, 1, u64::MAX, u64::MAX / 2]);
+            for t in probes {
+                assert_eq!(
+                    sorted_rank(&v, t),
+                    v.partition_point(|&(k, _)| k < t),
+                    "{t}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn average_link_separates_groups_a_chain_would_join() {
+        // Two tight groups {0,1,2} and {3,4,5}; 2 and 3 are close enough that a single
+        // link at 0.2 would chain the groups, but the groups' average similarity is low.
+        let n = 6;
+        let mut sim = vec![0.05f32; n * n];
+        let mut set = |i: usize, j: usize, s: f32| {
+            sim[i * n + j] = s;
+            sim[j * n + i] = s;
+        };
+        for (i, j) in [(0, 2), (1, 2), (3, 4), (3, 5), (4, 5)] {
+            set(i, j, 0.6);
+        }
+        set(0, 1, 0.5);
+        set(2, 3, 0.3);
+        let mut groups = average_link(&sim, n, 0.2);
+        groups.iter_mut().for_each(|g| g.sort_unstable());
+        groups.sort();
+        assert_eq!(groups, vec![vec![0, 1, 2], vec![3, 4, 5]]);
+        // At a threshold below the groups' average similarity (about 0.08) they stay one.
+        assert_eq!(average_link(&sim, n, 0.07).len(), 1);
+        // The medoid is the member closest to the rest of its group.
+        assert_eq!(medoid(&sim, n, &[0, 1, 2]), 2);
+        assert_eq!(average_link(&[], 0, 0.2), Vec::<Vec<usize>>::new());
     }
 
     #[test]

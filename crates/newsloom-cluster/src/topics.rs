@@ -185,6 +185,17 @@ impl TopicModel {
                 Some((row, weight * self.scale.get(row)?))
             })
             .collect();
+        // Touch each row (its first and last byte: a row may straddle two cache lines)
+        // before using any: independent loads that the processor overlaps. Accumulating
+        // row after row instead waits on each row's cache misses in turn (most of the
+        // embedding's time).
+        let touched = rows.iter().fold(0i8, |acc, &(row, _)| {
+            let at = row * self.dims;
+            let first = self.values.get(at).copied().unwrap_or(0);
+            let last = self.values.get(at + self.dims.saturating_sub(1)).copied();
+            acc ^ first ^ last.unwrap_or(0)
+        });
+        std::hint::black_box(touched);
         let mut z = vec![0.0f32; self.dims];
         let mut known = false;
         for (row, w) in rows {

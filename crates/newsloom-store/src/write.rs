@@ -532,10 +532,30 @@ fn write_clusters(
             .map_err(ctx.err(format!("writing story {}", s.id)))?;
         touched.insert(s.id.clone());
     }
+    // An article is in one event: an event that took an article from another (the
+    // clusterer split an event, or regrouped a split one) leaves that one without it, and
+    // an event left with no article is gone.
+    let mut vacated = BTreeSet::new();
     for e in &u.events {
-        put_event(tx, ctx, e, &mut touched)?;
+        put_event(tx, ctx, e, &mut touched, &mut vacated)?;
     }
-    for id in &u.removed_events {
+    let mut removed: Vec<String> = u.removed_events.clone();
+    for id in vacated {
+        let left: i64 = tx
+            .prepare_cached("SELECT count(*) FROM event_articles WHERE event_id = ?1")
+            .and_then(|mut st| st.query_row([&id], |r| r.get(0)))
+            .map_err(ctx.err(format!("checking event {id}")))?;
+        if left == 0 {
+            removed.push(id);
+        } else {
+            let story: Option<String> = tx
+                .prepare_cached("SELECT story_id FROM events WHERE id = ?1")
+                .and_then(|mut st| st.query_row([&id], |r| r.get(0)).optional())
+                .map_err(ctx.err(format!("checking event {id}")))?;
+            touched.extend(story);
+        }
+    }
+    for id in &removed {
         let story: Option<String> = tx
             .prepare_cached("DELETE FROM events WHERE id = ?1 RETURNING story_id")
             .and_then(|mut st| st.query_row([id], |r| r.get(0)).optional())
@@ -570,6 +590,7 @@ fn put_event(
     ctx: &Ctx,
     e: &EventRecord,
     touched: &mut BTreeSet<String>,
+    vacated: &mut BTreeSet<String>,
 ) -> Result<()> {
     let err = || ctx.err(format!("writing event {}", e.id));
     let exists: Option<String> = tx
@@ -600,6 +621,17 @@ fn put_event(
         .map_err(err())?;
     let mut seen = HashSet::new();
     for a in e.article_ids.iter().filter(|a| seen.insert(a.as_str())) {
+        let left: Vec<String> = tx
+            .prepare_cached(
+                "DELETE FROM event_articles WHERE article_id = ?1 AND event_id <> ?2
+                 RETURNING event_id",
+            )
+            .and_then(|mut st| {
+                st.query_map(params![a, e.id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .map_err(err())?;
+        vacated.extend(left);
         let n = tx
             .prepare_cached("INSERT INTO event_articles (event_id, article_id) SELECT ?1, id FROM articles WHERE id = ?2")
             .and_then(|mut st| st.execute(params![e.id, a]))

@@ -546,3 +546,44 @@ fn unclustered_articles_are_those_in_no_event() {
     store.put_batch(&batch(&[4, 5], |_| 0, &id_of)).unwrap();
     assert!(store.unclustered_articles().unwrap().is_empty());
 }
+
+#[test]
+fn an_article_is_in_one_event_and_an_emptied_event_is_gone() {
+    let (_dir, path) = fresh();
+    let mut store = Store::open(&path).unwrap();
+    ingest(&mut store, 0..4, 0);
+    let (story, first) = (story_id(0), event_id(0));
+    let mut ids: Vec<String> = (0..4).map(id_of).collect();
+    ids.sort(); // membership lists are sorted
+    let event = |id: &str, members: &[String]| EventRecord {
+        id: id.to_string(),
+        story_id: story.clone(),
+        title: format!("事件{id}"),
+        title_article_id: members.first().cloned(),
+        article_ids: members.to_vec(),
+    };
+    let update = |events: Vec<EventRecord>| Batch {
+        clusters: Some(ClusterUpdate {
+            events,
+            ..ClusterUpdate::default()
+        }),
+        ..Batch::default()
+    };
+    // The clusterer splits the event: the second group takes two of its articles.
+    store
+        .put_batch(&update(vec![
+            event(&first, &ids[..2]),
+            event("ev-split", &ids[2..]),
+        ]))
+        .unwrap();
+    let events = &store.cluster_membership().unwrap()[&story];
+    assert_eq!(events[&first], ids[..2].to_vec());
+    assert_eq!(events["ev-split"], ids[2..].to_vec());
+    // Later it regroups them: the first event takes its articles back, and the emptied
+    // group is no event any more.
+    store.put_batch(&update(vec![event(&first, &ids)])).unwrap();
+    let events = &store.cluster_membership().unwrap()[&story];
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[&first], ids);
+    assert_eq!(store.integrity_check().unwrap(), Vec::<String>::new());
+}
