@@ -165,7 +165,9 @@ pub enum Decay {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assignment {
     pub article: String,
-    /// Event id.
+    /// Id of the event the article joined online. Reported events are split by average
+    /// link ([`Config::event_split_threshold`]), so a snapshot may show the article in a
+    /// group of that event with another id: read events from [`Clusterer::snapshot`].
     pub event: String,
     /// Story id (after any merge this article caused).
     pub story: String,
