@@ -1415,14 +1415,24 @@ impl Clusterer {
             if let Some(e) = self.events.get(&key) {
                 touched.push(e.story);
             }
-            let title = self.central_title(key);
-            let parts = self.events.get(&key).map(|e| self.split_event(e));
+            // A split event is reported by its groups, each named by its own member: the
+            // whole event's central title is only needed when it stays one.
+            let parts = self
+                .events
+                .get(&key)
+                .map(|e| self.split_event(e))
+                .unwrap_or_default();
+            let title = if parts.is_empty() {
+                self.central_title(key)
+            } else {
+                None
+            };
             let Some(e) = self.events.get_mut(&key) else {
                 continue;
             };
             e.dormant = true;
             e.title = title;
-            e.parts = parts.unwrap_or_default();
+            e.parts = parts;
             e.centroid = Vec::new();
             e.title_centroid = Vec::new();
             for m in &mut e.members {
