@@ -2,7 +2,8 @@
 //!
 //! `cargo run --release -p newsloom-cluster --example devset_eval [-- CORPUS_ROOT [LABELS]]`
 //! Config overrides: env `NEWSLOOM_CLUSTER_CONFIG` as JSON (e.g. `{"event_threshold":0.3}`).
-//! `--errors` prints the merged/split gold clusters to read.
+//! `--errors` prints the merged/split gold clusters to read; `--dump` prints each labelled
+//! article's predicted event and story (`PRED<TAB>path<TAB>event<TAB>story`).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -147,6 +148,12 @@ fn main() -> anyhow::Result<()> {
         "story  P {:.4} R {:.4} F1 {:.4}",
         s.precision, s.recall, s.f1
     );
+    if args.iter().any(|a| a == "--dump") {
+        // One line per labelled article: path, predicted event, predicted story.
+        for (i, l) in labels.iter().enumerate() {
+            println!("PRED\t{}\t{}\t{}", l.path, pe[i], ps[i]);
+        }
+    }
     if show_errors {
         print_errors("EVENT", &labels, &pe, &ge);
         print_errors("STORY", &labels, &ps, &gs);

@@ -16,7 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::dedup::{DedupConfig, DedupOutcome, Deduper, DupMatch, Fingerprints, PassageReuse};
-use crate::features::ArticleFeatures;
+use crate::features::{ArticleFeatures, Series};
 use crate::prior::DfPrior;
 use crate::text::{for_each_term_str, hash_str};
 use crate::topics::{TopicModel, dense_cos};
@@ -284,6 +284,10 @@ struct Event {
     /// dropped then); empty for one group.
     #[serde(default)]
     parts: Vec<EventPart>,
+    /// For the event of a market-report series: its key ([`Series::event_key`]). Such an
+    /// event takes the reports of its series and session and nothing else.
+    #[serde(default)]
+    series: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -313,6 +317,10 @@ struct Story {
     /// channel is off or the story has gone quiet).
     #[serde(default)]
     topic: Vec<f32>,
+    /// For the story of a market-report series: the series id. It takes that series'
+    /// events and never merges.
+    #[serde(default)]
+    series: Option<String>,
 }
 
 /// The online clusterer. Serializable with serde so a store can persist and resume it.
@@ -340,6 +348,12 @@ pub struct Clusterer {
     last_df_decay: i64,
     duplicates: Vec<DuplicateRecord>,
     passages: Vec<PassageReuse>,
+    /// Market-report series: live event of each series and session ([`Series::event_key`]),
+    /// and live story of each series id.
+    #[serde(default)]
+    series_events: FxHashMap<String, u32>,
+    #[serde(default)]
+    series_stories: FxHashMap<String, u32>,
     /// Idf parts shared by all terms, for the current `docs` (derived, not persisted).
     #[serde(skip)]
     idf_base: IdfBase,
@@ -418,8 +432,9 @@ impl Clusterer {
     /// Version of the serialized state's layout and meaning. A store that persists the
     /// clusterer must refuse a state of another version: its fields would not read, or
     /// would read with another meaning. Version 2: centroids are term-sorted vectors with
-    /// idf frozen at insertion (version 1 kept raw weights in maps).
-    pub const STATE_VERSION: u32 = 2;
+    /// idf frozen at insertion (version 1 kept raw weights in maps). Version 3: market
+    /// reports are clustered by series and session (events and stories carry their series).
+    pub const STATE_VERSION: u32 = 3;
 
     pub fn new(config: Config) -> Self {
         Clusterer {
@@ -439,6 +454,8 @@ impl Clusterer {
             last_df_decay: i64::MIN,
             duplicates: Vec::new(),
             passages: Vec::new(),
+            series_events: FxHashMap::default(),
+            series_stories: FxHashMap::default(),
             idf_base: IdfBase::default(),
             scratch: Scratch::default(),
         }
@@ -474,9 +491,13 @@ impl Clusterer {
             passages,
         } = self.dedup.add(f, fp);
         self.passages.extend(passages.iter().cloned());
+        let series_key = f.series.as_ref().map(Series::event_key);
         if let Some(dup) = &duplicate
             && let Some(&key) = self.article_event.get(&dup.of)
-            && self.events.get(&key).is_some_and(|e| !e.dormant)
+            && self
+                .events
+                .get(&key)
+                .is_some_and(|e| !e.dormant && e.series == series_key)
         {
             self.duplicates.push(DuplicateRecord {
                 article: f.id.clone(),
@@ -496,7 +517,13 @@ impl Clusterer {
         } = self.weigh_terms(f);
         let (q, tq) = (Query::new(query), Query::new(tquery));
         let (qnorm, tnorm) = (q.norm, tq.norm);
-        let candidates = self.candidates(&index);
+        // A market report is clustered by its series and session; other articles never
+        // see series events, which are not indexed.
+        let candidates = if f.series.is_some() {
+            Vec::new()
+        } else {
+            self.candidates(&index)
+        };
 
         // Score every candidate event once.
         let tau_e = self.config.event_tau_hours.max(0.01) * 3600.0;
@@ -533,12 +560,13 @@ impl Clusterer {
         // Background cosines of the article against candidate stories, as computed for the
         // story decision; the story-merge prefilter below reuses them.
         let mut known_bg: Vec<(u32, f32)> = Vec::new();
-        let (event_key, new_event, new_story) = match best_event {
-            Some((key, _)) => {
+        let (event_key, new_event, new_story) = match (&f.series, best_event) {
+            (Some(series), _) => self.join_series(f, series, member, &added, time),
+            (None, Some((key, _))) => {
                 self.add_member(key, member, &added, time);
                 (key, false, false)
             }
-            None => {
+            (None, None) => {
                 // Best story by its events' scores or its own centroid.
                 let mut story_scores: FxHashMap<u32, f32> = FxHashMap::default();
                 for &(k, cos, gap) in &scored {
@@ -615,7 +643,8 @@ impl Clusterer {
                     .filter(|&(_, s)| s >= self.config.story_threshold)
                     .filter(|&(sk, _)| {
                         self.stories.get(&sk).is_some_and(|st| {
-                            self.within_span(st.founded.min(time), st.last.max(time))
+                            st.series.is_none()
+                                && self.within_span(st.founded.min(time), st.last.max(time))
                         })
                     })
                     .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
@@ -628,7 +657,9 @@ impl Clusterer {
                 (key, true, new_story)
             }
         };
-        self.index_event_terms(event_key, &index);
+        if f.series.is_none() {
+            self.index_event_terms(event_key, &index);
+        }
         if let Some(story) = self.events.get(&event_key).map(|e| e.story) {
             self.add_story_entities(story, &ents);
             self.add_story_background(story, &background);
@@ -690,6 +721,48 @@ impl Clusterer {
             new_story,
             merged_stories,
         }
+    }
+
+    /// Adds a market report to the event of its series and session, founding it (in the
+    /// series' story, or a new one) when there is none: (event key, new event, new story).
+    fn join_series(
+        &mut self,
+        f: &ArticleFeatures,
+        series: &Series,
+        member: Member,
+        added: &Added,
+        time: i64,
+    ) -> (u32, bool, bool) {
+        let key = series.event_key();
+        if let Some(&ev) = self.series_events.get(&key)
+            && self.events.get(&ev).is_some_and(|e| !e.dormant)
+        {
+            self.add_member(ev, member, added, time);
+            return (ev, false, false);
+        }
+        let story = self.series_stories.get(&series.id).copied().filter(|sk| {
+            self.stories
+                .get(sk)
+                .is_some_and(|st| self.within_span(st.founded.min(time), st.last.max(time)))
+        });
+        let (story, new_story) = match story {
+            Some(sk) => (sk, false),
+            None => {
+                let sk = self.new_story(&f.id, time);
+                if let Some(st) = self.stories.get_mut(&sk) {
+                    st.series = Some(series.id.clone());
+                }
+                self.series_stories.insert(series.id.clone(), sk);
+                (sk, true)
+            }
+        };
+        let ev = self.new_event(&f.id, story, time);
+        if let Some(e) = self.events.get_mut(&ev) {
+            e.series = Some(key.clone());
+        }
+        self.series_events.insert(key, ev);
+        self.add_member(ev, member, added, time);
+        (ev, true, new_story)
     }
 
     fn join_as_duplicate(
@@ -1014,7 +1087,11 @@ impl Clusterer {
     /// `story_max_span_hours`.
     fn may_merge(&self, a: u32, b: u32) -> bool {
         match (self.stories.get(&a), self.stories.get(&b)) {
-            (Some(a), Some(b)) => self.within_span(a.founded.min(b.founded), a.last.max(b.last)),
+            (Some(a), Some(b)) => {
+                a.series.is_none()
+                    && b.series.is_none()
+                    && self.within_span(a.founded.min(b.founded), a.last.max(b.last))
+            }
             _ => false,
         }
     }
@@ -1263,6 +1340,7 @@ impl Clusterer {
                 background: FxHashMap::default(),
                 background_sq: 0.0,
                 topic: Vec::new(),
+                series: None,
             },
         );
         key
@@ -1288,6 +1366,7 @@ impl Clusterer {
                 dormant: false,
                 title: None,
                 parts: Vec::new(),
+                series: None,
             },
         );
         if let Some(s) = self.stories.get_mut(&story) {
@@ -1449,6 +1528,11 @@ impl Clusterer {
                 }
             }
         }
+        let live = &self.live;
+        self.series_events.retain(|_, k| live.contains(k));
+        let stories = &self.stories;
+        self.series_stories
+            .retain(|_, k| stories.get(k).is_some_and(|s| s.last >= cutoff));
         // Stories quiet for the whole window stop collecting: drop their centroid. Only the
         // stories of events that just went to sleep can have become quiet.
         for story in touched {
@@ -1510,6 +1594,10 @@ impl Clusterer {
     /// Near-duplicates, which carry no vectors, go with the article they copy.
     fn split_event(&self, e: &Event) -> Vec<EventPart> {
         let theta = self.config.event_split_threshold;
+        if e.series.is_some() {
+            // One series, one session: one happening however its reports are worded.
+            return Vec::new();
+        }
         let voters: Vec<usize> = (0..e.members.len())
             .filter(|&i| e.members.get(i).is_some_and(|m| !m.terms.is_empty()))
             .collect();

@@ -24,17 +24,42 @@ pub struct ArticleFeatures {
     pub entities: Vec<String>,
     /// Quoted passages in matching form (may be empty).
     pub quotes: Vec<String>,
+    /// For a market report (`港股低收103點`): its series and trading session. Such reports
+    /// are clustered by series and session, not by their words (see [`Series`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<Series>,
+}
+
+/// The recurring series a report belongs to and the session it reports
+/// ([`newsloom_text::recurring_report`]): one event per series and session, one story per
+/// series.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Series {
+    /// `market:hk-equity`.
+    pub id: String,
+    /// The trading day, `YYYY-MM-DD`.
+    pub session: String,
+}
+
+impl Series {
+    /// The key of the series' event for this session (`market:hk-equity/2024-11-20`).
+    pub fn event_key(&self) -> String {
+        format!("{}/{}", self.id, self.session)
+    }
 }
 
 impl ArticleFeatures {
     /// Computes the features of `article` through `text`.
     pub fn from_article(text: &dyn TextView, article: &Article) -> Self {
+        let title_form = text.matching_form(&article.title);
+        let published = article.published.map(|p| p.timestamp());
         ArticleFeatures {
             id: article.id.clone(),
             outlet_id: article.outlet_id.clone(),
             title: article.title.clone(),
-            published: article.published.map(|p| p.timestamp()),
-            title_form: text.matching_form(&article.title),
+            published,
+            series: published.and_then(|t| text.series(&title_form, t)),
+            title_form,
             blocks: article
                 .body
                 .iter()

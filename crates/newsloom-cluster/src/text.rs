@@ -8,6 +8,8 @@
 
 use newsloom_model::Article;
 
+use crate::features::Series;
+
 /// What the clusterer needs from the text layer.
 pub trait TextView: Sync {
     /// The matching form of `text`: script, width, punctuation and name variants folded.
@@ -22,6 +24,12 @@ pub trait TextView: Sync {
     fn quotes(&self, _article: &Article) -> Vec<String> {
         Vec::new()
     }
+
+    /// The market-report series and session a title (matching form) published at `published`
+    /// (seconds since the Unix epoch) announces. `None` by default.
+    fn series(&self, _title_form: &str, _published: i64) -> Option<Series> {
+        None
+    }
 }
 
 /// The newsloom text layer: t2s, width/punctuation folding, numerals and regional name
@@ -31,6 +39,14 @@ pub trait TextView: Sync {
 impl TextView for newsloom_text::TextLayer {
     fn matching_form(&self, text: &str) -> String {
         newsloom_text::TextLayer::matching_form(self, text)
+    }
+
+    fn series(&self, title_form: &str, published: i64) -> Option<Series> {
+        let at = chrono::DateTime::from_timestamp(published, 0)?;
+        newsloom_text::recurring_report(title_form, Some(at)).map(|r| Series {
+            id: r.series,
+            session: r.session.to_string(),
+        })
     }
 }
 

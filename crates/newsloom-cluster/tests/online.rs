@@ -143,3 +143,110 @@ fn quiet_events_are_evicted_and_taken() {
     );
     assert_eq!(c.snapshot().events.len(), 1);
 }
+
+/// Market reports: one event per market and trading session, one story per market, and
+/// nothing else joins them, however alike their words are.
+#[test]
+fn market_reports_cluster_by_market_and_session() {
+    let text = newsloom_text::TextLayer::default();
+    let reports = [
+        // (id, hours after 2024-11-20 00:00 +08:00, title, body)
+        (
+            "jp-open",
+            8,
+            "日股初段靠穩",
+            "日股初段靠穩，日經指數較早時報38493點，升79點，升幅0.21%。",
+        ),
+        (
+            "tw-open",
+            9,
+            "台股初段升逾百點　上試23000點",
+            "台股初段造好，加權指數上試23000點水平，較早時報22969點，升121點，升幅0.53%。",
+        ),
+        (
+            "hk-open",
+            9,
+            "港股低開58點　快手績後跌逾5%",
+            "恒指低開58點，報19647點，快手績後跌逾5%。",
+        ),
+        (
+            "hk-noon",
+            12,
+            "港股半日跌24點",
+            "恒指半日報19681點，跌24點，主板成交約570億元。",
+        ),
+        (
+            "hkbn",
+            13,
+            "香港寬頻：與中移動仍在討論潛在收購要約條款",
+            "香港寬頻今日復牌，股價升逾12%，公司表示與中移動仍在討論潛在收購要約條款，港股市場反應正面。",
+        ),
+        // Wall Street's close, published at 05:30 in Hong Kong: the New York day before.
+        (
+            "us-close",
+            29,
+            "道指高收139點　納指回軟",
+            "美股個別發展，道瓊斯指數收報43408點，升139點。",
+        ),
+        (
+            "jp-open2",
+            32,
+            "日股初段曾跌逾200點",
+            "日股初段偏軟，日經指數較早時報38152點，跌200點，跌幅0.52%。",
+        ),
+        (
+            "us-open2",
+            46,
+            "美股初段下跌",
+            "美股初段下跌，道指報43100點，跌308點。",
+        ),
+    ];
+    let mut clusterer = Clusterer::new(Config::default());
+    for (id, hours, title, body) in reports {
+        let a = article(id, "rthk", hours, title, &[body]);
+        let f = ArticleFeatures::from_article(&text, &a);
+        assert_eq!(f.series.is_some(), id != "hkbn", "{id}: {:?}", f.series);
+        clusterer.add(&f);
+    }
+    let snap = clusterer.snapshot();
+    let event_of = |id: &str| {
+        snap.events
+            .iter()
+            .find(|e| e.articles.iter().any(|a| a == id))
+            .map(|e| (e.id.clone(), e.story.clone()))
+            .unwrap_or_default()
+    };
+    let groups: Vec<Vec<&str>> = snap
+        .events
+        .iter()
+        .map(|e| e.articles.iter().map(String::as_str).collect())
+        .collect();
+    for expected in [
+        vec!["jp-open"],
+        vec!["tw-open"],
+        vec!["hk-open", "hk-noon"],
+        vec!["hkbn"],
+        vec!["us-close"],
+        vec!["jp-open2"],
+        vec!["us-open2"],
+    ] {
+        assert!(groups.contains(&expected), "{expected:?} in {groups:?}");
+    }
+    // One story per market, across sessions; the company news stays out of the market's.
+    assert_eq!(event_of("jp-open").1, event_of("jp-open2").1);
+    assert_eq!(event_of("us-close").1, event_of("us-open2").1);
+    assert_ne!(event_of("jp-open").1, event_of("tw-open").1);
+    assert_ne!(event_of("hk-open").1, event_of("hkbn").1);
+    // The state resumes with its series.
+    let saved = serde_json::to_string(&clusterer).unwrap_or_default();
+    let mut resumed: Clusterer = serde_json::from_str(&saved).unwrap_or_else(|e| panic!("{e}"));
+    let late = article(
+        "hk-close",
+        "rthk",
+        16,
+        "港股低收103點",
+        &["恒指收報19601點，跌103點。"],
+    );
+    let assigned = resumed.add(&ArticleFeatures::from_article(&text, &late));
+    assert_eq!(assigned.event, event_of("hk-open").0);
+}

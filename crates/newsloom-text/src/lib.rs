@@ -22,6 +22,7 @@ mod fold;
 mod mining;
 mod numerals;
 mod quotes;
+mod reports;
 mod segment;
 
 use std::collections::HashSet;
@@ -38,6 +39,7 @@ pub use mining::{
     AliasMiner, FormStats, MinedAliases, MinedLink, MinedName, extract_links, latin_key,
 };
 pub use quotes::Quote;
+pub use reports::{RecurringReport, recurring_report};
 pub use segment::split_sentences;
 
 use aliases::ResolvedAliases;
@@ -89,6 +91,10 @@ pub struct Analysis {
     pub entities: Vec<Entity>,
     pub quotes: Vec<Quote>,
     pub dates: Vec<DateMention>,
+    /// The market report series and trading session the title announces (`港股低收103點`),
+    /// absent for other articles (see [`recurring_report`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<RecurringReport>,
 }
 
 /// The text layer: conversion, folding, alias canonicalization, segmentation and analysis.
@@ -236,6 +242,8 @@ impl TextLayer {
         let entities = entities::collect_entities(&mentions);
         let quotes = quotes::find_quotes(self, &sentences, &views, &mentions);
         let dates = dates::find_dates(article, &sentences);
+        let published = article.published.map(|p| p.with_timezone(&chrono::Utc));
+        let report = recurring_report(&matching.title, published);
         Analysis {
             id: article.id.clone(),
             matching,
@@ -243,6 +251,7 @@ impl TextLayer {
             entities,
             quotes,
             dates,
+            report,
         }
     }
 

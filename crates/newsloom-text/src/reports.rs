@@ -1,0 +1,288 @@
+//! Recurring reports: the market reports outlets publish every trading day.
+//!
+//! `港股收市跌103點`, `日经指数收跌0.16%`, `人民幣兌美元中間價跌24點子`, `金價升近1%`. Their words
+//! and shapes repeat every session and from one market to the next, so word overlap cannot
+//! tell Tokyo's open from Taipei's, or today's close from yesterday's; what tells them apart is
+//! the market they name and the session they report. This module recognizes such titles from a
+//! table of markets (`data/markets.tsv`) and dates the session in the market's own time.
+//!
+//! Written by hand because it is domain knowledge, not text processing: no crate knows which
+//! words name a market or which trading day a report belongs to.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::Serialize;
+
+/// The shipped table of market series.
+const MARKETS_TSV: &str = include_str!("../data/markets.tsv");
+
+/// Words that make a title about a market a report of its move: levels, directions and
+/// sessions (`升`, `跌`, `收市`, `初段`, `中间价`), in simplified script.
+const MOVE_WORDS: &[&str] = &[
+    "升",
+    "跌",
+    "涨",
+    "挫",
+    "收市",
+    "收报",
+    "收盘",
+    "高收",
+    "低收",
+    "收升",
+    "收跌",
+    "收涨",
+    "高开",
+    "低开",
+    "平开",
+    "开市",
+    "早段",
+    "初段",
+    "半日",
+    "午市",
+    "尾市",
+    "靠稳",
+    "偏软",
+    "回软",
+    "造好",
+    "反复",
+    "变动",
+    "回落",
+    "反弹",
+    "走高",
+    "走低",
+    "新高",
+    "新低",
+    "中间价",
+    "报价",
+    "加码",
+    "净投放",
+    "净回笼",
+    "预托证券",
+];
+
+/// How far (characters) after a market's name a move word may start for a title that does not
+/// open with the name (`受美股拖累日经指数下跌`: `日经指数` is followed by `下跌`).
+const MOVE_REACH: usize = 2;
+
+/// A recurring report: the series it belongs to and the trading session it reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecurringReport {
+    /// The series id from the market table (`market:hk-equity`).
+    pub series: String,
+    /// The trading day, in the market's own time zone.
+    pub session: NaiveDate,
+}
+
+struct Market {
+    series: String,
+    offset: FixedOffset,
+}
+
+struct MarketTable {
+    markets: Vec<Market>,
+    /// One pattern per market name; `name_market[pattern]` is its market.
+    names: AhoCorasick,
+    name_market: Vec<usize>,
+    moves: AhoCorasick,
+}
+
+fn table() -> Option<&'static MarketTable> {
+    static TABLE: OnceLock<Option<MarketTable>> = OnceLock::new();
+    TABLE.get_or_init(|| parse_table(MARKETS_TSV)).as_ref()
+}
+
+/// Parses the market table; `None` only if the automata cannot be built (a malformed shipped
+/// table, caught by the tests).
+fn parse_table(tsv: &str) -> Option<MarketTable> {
+    let mut markets = Vec::new();
+    let mut names = Vec::new();
+    let mut name_market = Vec::new();
+    for line in tsv
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let mut cols = line.split('\t');
+        let (Some(series), Some(offset), Some(list)) = (cols.next(), cols.next(), cols.next())
+        else {
+            continue;
+        };
+        let Some(offset) = offset
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .and_then(|h| FixedOffset::east_opt(h * 3600))
+        else {
+            continue;
+        };
+        for name in list.split('|').map(str::trim).filter(|n| !n.is_empty()) {
+            names.push(name.to_string());
+            name_market.push(markets.len());
+        }
+        markets.push(Market {
+            series: series.trim().to_string(),
+            offset,
+        });
+    }
+    let names = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(true)
+        .build(&names)
+        .ok()?;
+    let moves = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(MOVE_WORDS)
+        .ok()?;
+    Some(MarketTable {
+        markets,
+        names,
+        name_market,
+        moves,
+    })
+}
+
+/// The recurring report a title announces, if any: `matching_title` is the title's matching
+/// form, `published` the publication time (a report without one has no session).
+///
+/// A title is a market report when it names a market and a move: either it opens with the
+/// market's name (after a bracketed tag such as `【快讯】`) and has a move word anywhere, or a
+/// move word follows the name within [`MOVE_REACH`] characters; of several such names the
+/// last is the report's subject.
+pub fn recurring_report(
+    matching_title: &str,
+    published: Option<DateTime<Utc>>,
+) -> Option<RecurringReport> {
+    let published = published?;
+    let table = table()?;
+    let title = strip_tag(matching_title);
+    if !table.moves.is_match(title) {
+        return None;
+    }
+    let mut mentions = table.names.find_iter(title).peekable();
+    let opening = mentions.peek().filter(|m| m.start() == 0).copied();
+    let market = match opening {
+        Some(m) => m,
+        // Otherwise the last market a move follows: the subject comes after what moved it
+        // (`受美股涨势暂歇影响日经指数大跌` is Tokyo's report).
+        None => mentions
+            .filter(|m| {
+                let rest = title.get(m.end()..).unwrap_or_default();
+                table.moves.find_iter(rest).next().is_some_and(|mv| {
+                    rest.get(..mv.start())
+                        .is_some_and(|gap| gap.chars().count() <= MOVE_REACH)
+                })
+            })
+            .last()?,
+    };
+    let market = table.name_market.get(market.pattern().as_usize())?;
+    let market = table.markets.get(*market)?;
+    Some(RecurringReport {
+        series: market.series.clone(),
+        session: published.with_timezone(&market.offset).date_naive(),
+    })
+}
+
+/// The title without a leading bracketed tag or a short `label:` prefix (`【快讯】`, `快讯:`).
+fn strip_tag(title: &str) -> &str {
+    let title = title.trim_start();
+    if let Some(rest) = title.strip_prefix('【')
+        && let Some(end) = rest.find('】')
+    {
+        return rest
+            .get(end + '】'.len_utf8()..)
+            .unwrap_or(title)
+            .trim_start();
+    }
+    if let Some((label, rest)) = title.split_once(':')
+        && label.chars().count() <= 4
+    {
+        return rest.trim_start();
+    }
+    title
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(rfc3339: &str) -> Option<DateTime<Utc>> {
+        DateTime::parse_from_rfc3339(rfc3339)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    }
+
+    fn report(title: &str, time: &str) -> Option<(String, String)> {
+        recurring_report(title, at(time)).map(|r| (r.series, r.session.to_string()))
+    }
+
+    #[test]
+    fn the_shipped_table_parses() {
+        let t = table().expect("market table");
+        assert!(t.markets.len() >= 15);
+        assert!(t.markets.iter().any(|m| m.series == "market:hk-equity"));
+    }
+
+    #[test]
+    fn market_reports_name_their_market_and_session() {
+        let r = |s: &str, d: &str| Some((s.to_string(), d.to_string()));
+        // Opening with the market's name (titles are matching forms: simplified script).
+        assert_eq!(
+            report(
+                "港股美国预托证券大多下挫美团跌逾1%",
+                "2024-11-20T06:10:00+08:00"
+            ),
+            r("market:hk-equity", "2024-11-20")
+        );
+        assert_eq!(
+            report(
+                "恒指反复高收41点主板成交减至近1147亿元",
+                "2024-11-20T16:20:00+08:00"
+            ),
+            r("market:hk-equity", "2024-11-20")
+        );
+        // The subject is the market followed by the move, not the first market named.
+        assert_eq!(
+            report("受美股拖累日经指数下跌0.85%", "2024-11-21T15:30:00+09:00"),
+            r("market:jp-equity", "2024-11-21")
+        );
+        assert_eq!(
+            report(
+                "受美股涨势暂歇影响日经指数大跌1.66%",
+                "2024-11-14T15:30:00+09:00"
+            ),
+            r("market:jp-equity", "2024-11-14")
+        );
+        // Wall Street's close, published the next morning in Hong Kong, is the New York day.
+        assert_eq!(
+            report(
+                "道指高收139点纳指回软nvidia绩后曾挫近5%",
+                "2024-11-21T05:30:00+08:00"
+            ),
+            r("market:us-equity", "2024-11-20")
+        );
+        assert_eq!(
+            report("人民币兑美元中间价跌24点子", "2024-11-20T09:20:00+08:00"),
+            r("market:cny", "2024-11-20")
+        );
+        assert_eq!(
+            report("【快讯】a股收市跌1%", "2024-11-20T15:05:00+08:00"),
+            r("market:cn-equity", "2024-11-20")
+        );
+    }
+
+    #[test]
+    fn news_about_a_market_is_not_a_market_report() {
+        let t = "2024-11-20T10:00:00+08:00";
+        // A market named, but no move.
+        assert_eq!(report("港股通将纳入更多科技企业", t), None);
+        // A move, but the market is neither the title's subject nor followed by it.
+        assert_eq!(report("分析称中国让人民币贬值以加强出口", t), None);
+        assert_eq!(report("特朗普胜选推动比特币升至历史新高", t), None);
+        assert_eq!(report("川普2.0对中经济政策失望中国相关股遭抛售", t), None);
+        // No publication time, no session.
+        assert_eq!(recurring_report("港股低收103点", None), None);
+        assert!(recurring_report("港股低收103点", Utc.timestamp_opt(0, 0).single()).is_some());
+    }
+}
