@@ -681,6 +681,7 @@ fn production_dedup(
                 entities: Vec::new(),
                 quotes: Vec::new(),
                 series: None,
+                company: None,
             }
         })
         .collect();

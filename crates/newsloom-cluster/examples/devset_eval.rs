@@ -3,7 +3,7 @@
 //! `cargo run --release -p newsloom-cluster --example devset_eval [-- CORPUS_ROOT [LABELS]]`
 //! Config overrides: env `NEWSLOOM_CLUSTER_CONFIG` as JSON (e.g. `{"event_threshold":0.3}`).
 //! `--errors` prints the merged/split gold clusters to read; `--dump` prints each labelled
-//! article's predicted event and story (`PRED<TAB>path<TAB>event<TAB>story`).
+//! article's predicted event and story (`PRED<TAB>path<TAB>event<TAB>story<TAB>article id`).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -151,7 +151,8 @@ fn main() -> anyhow::Result<()> {
     if args.iter().any(|a| a == "--dump") {
         // One line per labelled article: path, predicted event, predicted story.
         for (i, l) in labels.iter().enumerate() {
-            println!("PRED\t{}\t{}\t{}", l.path, pe[i], ps[i]);
+            let id = articles.get(i).map_or("", |a| a.id.as_str());
+            println!("PRED\t{}\t{}\t{}\t{id}", l.path, pe[i], ps[i]);
         }
     }
     if show_errors {

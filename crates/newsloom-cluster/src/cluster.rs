@@ -114,7 +114,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            title_weight: 3.0,
+            title_weight: 2.5,
             lead_chars: 400,
             entity_weight: 2.0,
             quote_weight: 0.0,
@@ -288,6 +288,9 @@ struct Event {
     /// event takes the reports of its series and session and nothing else.
     #[serde(default)]
     series: Option<String>,
+    /// Companies whose results headlines the event holds ([`ArticleFeatures::company`]).
+    #[serde(default)]
+    companies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -321,6 +324,9 @@ struct Story {
     /// events and never merges.
     #[serde(default)]
     series: Option<String>,
+    /// Companies whose results headlines the story holds.
+    #[serde(default)]
+    companies: Vec<String>,
 }
 
 /// The online clusterer. Serializable with serde so a store can persist and resume it.
@@ -529,6 +535,13 @@ impl Clusterer {
         let tau_e = self.config.event_tau_hours.max(0.01) * 3600.0;
         let mut scored: Vec<(u32, f32, f32)> = Vec::with_capacity(candidates.len()); // key, cos, gap
         for key in candidates {
+            if self
+                .events
+                .get(&key)
+                .is_some_and(|e| !companies_agree(&e.companies, f.company.as_deref()))
+            {
+                continue;
+            }
             let cos = self.event_cos(key, &q, &tq);
             if let Some(e) = self.events.get(&key) {
                 let gap = gap_secs(time, e.first, e.last) as f32;
@@ -644,6 +657,7 @@ impl Clusterer {
                     .filter(|&(sk, _)| {
                         self.stories.get(&sk).is_some_and(|st| {
                             st.series.is_none()
+                                && companies_agree(&st.companies, f.company.as_deref())
                                 && self.within_span(st.founded.min(time), st.last.max(time))
                         })
                     })
@@ -659,6 +673,9 @@ impl Clusterer {
         };
         if f.series.is_none() {
             self.index_event_terms(event_key, &index);
+        }
+        if let Some(company) = &f.company {
+            self.add_company(event_key, company);
         }
         if let Some(story) = self.events.get(&event_key).map(|e| e.story) {
             self.add_story_entities(story, &ents);
@@ -763,6 +780,21 @@ impl Clusterer {
         self.series_events.insert(key, ev);
         self.add_member(ev, member, added, time);
         (ev, true, new_story)
+    }
+
+    /// Records that an event (and its story) holds results of `company`.
+    fn add_company(&mut self, event: u32, company: &str) {
+        let Some(e) = self.events.get_mut(&event) else {
+            return;
+        };
+        if !e.companies.iter().any(|c| c == company) {
+            e.companies.push(company.to_string());
+        }
+        if let Some(s) = self.stories.get_mut(&e.story)
+            && !s.companies.iter().any(|c| c == company)
+        {
+            s.companies.push(company.to_string());
+        }
     }
 
     fn join_as_duplicate(
@@ -1090,6 +1122,9 @@ impl Clusterer {
             (Some(a), Some(b)) => {
                 a.series.is_none()
                     && b.series.is_none()
+                    && a.companies
+                        .iter()
+                        .all(|c| companies_agree(&b.companies, Some(c)))
                     && self.within_span(a.founded.min(b.founded), a.last.max(b.last))
             }
             _ => false,
@@ -1341,6 +1376,7 @@ impl Clusterer {
                 background_sq: 0.0,
                 topic: Vec::new(),
                 series: None,
+                companies: Vec::new(),
             },
         );
         key
@@ -1367,6 +1403,7 @@ impl Clusterer {
                 title: None,
                 parts: Vec::new(),
                 series: None,
+                companies: Vec::new(),
             },
         );
         if let Some(s) = self.stories.get_mut(&story) {
@@ -1445,6 +1482,11 @@ impl Clusterer {
             self.scratch.merged = buf;
             k.founded = k.founded.min(g.founded);
             k.last = k.last.max(g.last);
+            for c in &g.companies {
+                if !k.companies.contains(c) {
+                    k.companies.push(c.clone());
+                }
+            }
         }
         // The merged-away story leaves the entity postings; the kept one takes its terms.
         for t in g.entities.keys() {
@@ -1848,6 +1890,12 @@ enum Field {
 }
 
 /// The term of an entity id.
+/// Whether an article reporting results of `company` (if any) may join a cluster holding
+/// results of `held`: true unless a held company is clearly another one.
+fn companies_agree(held: &[String], company: Option<&str>) -> bool {
+    company.is_none_or(|c| held.iter().all(|h| newsloom_text::same_company(h, c)))
+}
+
 fn entity_term(id: &str) -> u64 {
     hash_str(&format!("{ENTITY_PREFIX}{id}"))
 }

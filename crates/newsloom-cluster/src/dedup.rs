@@ -456,6 +456,7 @@ mod tests {
             entities: vec![],
             quotes: vec![],
             series: None,
+            company: None,
         }
     }
 

@@ -28,6 +28,10 @@ pub struct ArticleFeatures {
     /// are clustered by series and session, not by their words (see [`Series`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<Series>,
+    /// For a results headline (`快手上季經調整盈利按年升24%`): the company, as the title names
+    /// it. Results of different companies never share an event or a story.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
 }
 
 /// The recurring series a report belongs to and the session it reports
@@ -59,6 +63,7 @@ impl ArticleFeatures {
             title: article.title.clone(),
             published,
             series: published.and_then(|t| text.series(&title_form, t)),
+            company: text.results_company(&title_form),
             title_form,
             blocks: article
                 .body

@@ -30,6 +30,11 @@ pub trait TextView: Sync {
     fn series(&self, _title_form: &str, _published: i64) -> Option<Series> {
         None
     }
+
+    /// The company whose results a title (matching form) reports. `None` by default.
+    fn results_company(&self, _title_form: &str) -> Option<String> {
+        None
+    }
 }
 
 /// The newsloom text layer: t2s, width/punctuation folding, numerals and regional name
@@ -47,6 +52,10 @@ impl TextView for newsloom_text::TextLayer {
             id: r.series,
             session: r.session.to_string(),
         })
+    }
+
+    fn results_company(&self, title_form: &str) -> Option<String> {
+        newsloom_text::company_results(title_form)
     }
 }
 

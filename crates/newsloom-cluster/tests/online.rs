@@ -250,3 +250,73 @@ fn market_reports_cluster_by_market_and_session() {
     let assigned = resumed.add(&ArticleFeatures::from_article(&text, &late));
     assert_eq!(assigned.event, event_of("hk-open").0);
 }
+
+/// Results headlines share their template (`上季經調整盈利按年升`), not their happening: two
+/// companies' results never share an event or a story, while one company's results told by
+/// two outlets, in two scripts and spellings, still do.
+#[test]
+fn results_of_different_companies_stay_apart() {
+    let text = newsloom_text::TextLayer::default();
+    let results = [
+        (
+            "kuaishou",
+            "rthk",
+            1,
+            "快手上季經調整盈利按年升24%勝預期",
+            "快手公布第三季業績，經調整盈利按年升24%至39億元人民幣，收入按年升11%，勝市場預期。",
+        ),
+        (
+            "baidu",
+            "rthk",
+            2,
+            "百度上季經調整盈利按年跌19%　低過預期",
+            "百度公布第三季業績，經調整盈利按年跌19%至59億元人民幣，收入按年跌3%，低過市場預期。",
+        ),
+        (
+            "nio",
+            "rthk",
+            3,
+            "蔚來上季經調整淨虧損按年擴大近12%",
+            "蔚來公布第三季業績，經調整淨虧損按年擴大近12%至44億元人民幣，收入按年跌2%，低過市場預期。",
+        ),
+        (
+            "nvidia-hk",
+            "rthk",
+            4,
+            "Nvidia上季業績勝預期　收入增長放緩至不足1倍",
+            "Nvidia公布第三季業績，收入按年增長94%至351億美元，勝市場預期，但增長放緩。",
+        ),
+        (
+            "nvidia-tw",
+            "cna",
+            5,
+            "輝達上季營收351億美元　年增94%優於預期",
+            "輝達公布第三季財報，營收年增94%至351億美元，優於市場預期，但成長放緩。",
+        ),
+    ];
+    let mut clusterer = Clusterer::new(Config::default());
+    for (id, outlet, hours, title, body) in results {
+        let f = ArticleFeatures::from_article(&text, &article(id, outlet, hours, title, &[body]));
+        assert!(f.company.is_some(), "{id}: {title}");
+        clusterer.add(&f);
+    }
+    let snap = clusterer.snapshot();
+    let story_of = |id: &str| {
+        snap.events
+            .iter()
+            .find(|e| e.articles.iter().any(|a| a == id))
+            .map(|e| e.story.clone())
+            .unwrap_or_default()
+    };
+    let stories: std::collections::HashSet<String> = ["kuaishou", "baidu", "nio", "nvidia-hk"]
+        .iter()
+        .map(|id| story_of(id))
+        .collect();
+    assert_eq!(stories.len(), 4, "{:?}", snap.events);
+    assert_eq!(
+        story_of("nvidia-hk"),
+        story_of("nvidia-tw"),
+        "{:?}",
+        snap.events
+    );
+}

@@ -39,7 +39,7 @@ pub use mining::{
     AliasMiner, FormStats, MinedAliases, MinedLink, MinedName, extract_links, latin_key,
 };
 pub use quotes::Quote;
-pub use reports::{RecurringReport, recurring_report};
+pub use reports::{RecurringReport, company_results, recurring_report, same_company};
 pub use segment::split_sentences;
 
 use aliases::ResolvedAliases;

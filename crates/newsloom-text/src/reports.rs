@@ -1,10 +1,15 @@
-//! Recurring reports: the market reports outlets publish every trading day.
+//! Recurring reports: the market reports outlets publish every trading day, and the results
+//! companies publish every quarter.
 //!
 //! `港股收市跌103點`, `日经指数收跌0.16%`, `人民幣兌美元中間價跌24點子`, `金價升近1%`. Their words
 //! and shapes repeat every session and from one market to the next, so word overlap cannot
 //! tell Tokyo's open from Taipei's, or today's close from yesterday's; what tells them apart is
 //! the market they name and the session they report. This module recognizes such titles from a
 //! table of markets (`data/markets.tsv`) and dates the session in the market's own time.
+//!
+//! Results headlines (`快手上季經調整盈利按年升24%`, `百度上季經調整盈利按年跌19%`) share their
+//! template the same way; [`company_results`] reads the company off the title so that two
+//! companies' results are not taken for one happening.
 //!
 //! Written by hand because it is domain knowledge, not text processing: no crate knows which
 //! words name a market or which trading day a report belongs to.
@@ -183,6 +188,50 @@ pub fn recurring_report(
     })
 }
 
+/// The company whose results a title (matching form) reports, as the title names it:
+/// `快手` for `快手上季经调整盈利按年升24%胜预期`, `六福料` for `六福料中期盈利按年跌约50%`
+/// (compare names with [`same_company`]). A results headline names a reporting period
+/// (`上季`, `第3季`, `中期`, `全年`…) followed closely by a results figure (`盈利`, `业绩`,
+/// `收入`, `亏损`…); the company is what comes before the period.
+pub fn company_results(matching_title: &str) -> Option<String> {
+    static RE: OnceLock<Option<regex::Regex>> = OnceLock::new();
+    let re = RE
+        .get_or_init(|| {
+            regex::Regex::new(
+                "^(.{2,24}?)(?:上季|第[0-9一二三四]季度?|首[0-9三]季|前[0-9三]季|中期|上半年度?|\
+                 下半年度?|半年|全年度?|年度|财年)\
+                 .{0,8}?(?:盈利|业绩|纯利|净利|收入|亏损|营收|利润|溢利|盈警)",
+            )
+            .ok()
+        })
+        .as_ref()?;
+    let title = strip_flash_label(matching_title);
+    let company = re.captures(title)?.get(1)?.as_str().trim();
+    (company.chars().count() >= 2).then(|| company.to_string())
+}
+
+/// Whether two [`company_results`] names may be the same company: one contains the other
+/// (`六福` and `六福料`, `美团` and `市场料美团`) or they start alike (`阿里巴巴`, `阿里:淘天集团`).
+/// Generous on purpose: it only keeps results of clearly different companies apart.
+pub fn same_company(a: &str, b: &str) -> bool {
+    let prefix = |s: &str| s.chars().take(2).collect::<String>();
+    a.contains(b) || b.contains(a) || prefix(a) == prefix(b)
+}
+
+/// The title without a leading bracketed tag or a news-flash label (`【详讯】`, `快讯:`):
+/// those say how, not what, is reported. Other labels (`阿里:`) name the subject.
+fn strip_flash_label(title: &str) -> &str {
+    const FLASH: &[&str] = &["快讯", "详讯", "简讯", "更新", "独家", "突发"];
+    let title = title.trim_start();
+    if title.starts_with('【') {
+        return strip_tag(title);
+    }
+    match title.split_once(':') {
+        Some((label, rest)) if FLASH.contains(&label.trim()) => rest.trim_start(),
+        _ => title,
+    }
+}
+
 /// The title without a leading bracketed tag or a short `label:` prefix (`【快讯】`, `快讯:`).
 fn strip_tag(title: &str) -> &str {
     let title = title.trim_start();
@@ -270,6 +319,38 @@ mod tests {
             report("【快讯】a股收市跌1%", "2024-11-20T15:05:00+08:00"),
             r("market:cn-equity", "2024-11-20")
         );
+    }
+
+    #[test]
+    fn results_headlines_name_their_company() {
+        let c = |t: &str| company_results(t);
+        assert_eq!(
+            c("快手上季经调整盈利按年升24%胜预期").as_deref(),
+            Some("快手")
+        );
+        assert_eq!(
+            c("nvidia上季业绩胜预期收入增长放缓至不足1倍").as_deref(),
+            Some("nvidia")
+        );
+        assert_eq!(
+            c("详讯:丰田半年财报净利润大减26.4%").as_deref(),
+            Some("丰田")
+        );
+        assert_eq!(c("华虹第3季盈利按季升近6倍").as_deref(), Some("华虹"));
+        assert_eq!(c("六福料中期盈利按年跌约50%").as_deref(), Some("六福料"));
+        assert_eq!(
+            c("阿里:淘天集团上季收入升1%云智能收入升7%").as_deref(),
+            Some("阿里:淘天集团")
+        );
+        // Not results: no period, or no figure after it.
+        assert_eq!(c("日本10月出口按年升3.1%超出预期"), None);
+        assert_eq!(c("道富:美企盈利增长有望延续"), None);
+        assert_eq!(c("中期选举结果出炉"), None);
+        assert!(same_company("六福", "六福料"));
+        assert!(same_company("阿里巴巴", "阿里:淘天集团"));
+        assert!(same_company("美团", "市场料美团"));
+        assert!(!same_company("快手", "百度"));
+        assert!(!same_company("大快活", "大家乐"));
     }
 
     #[test]
