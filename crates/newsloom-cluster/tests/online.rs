@@ -2,7 +2,7 @@
 //! scripts, eviction keeping state bounded.
 
 use chrono::{DateTime, Duration};
-use newsloom_cluster::{ArticleFeatures, BasicText, Clusterer, Config, DupKind};
+use newsloom_cluster::{ArticleFeatures, BasicText, Clusterer, Clusters, Config, DupKind};
 use newsloom_model::{Article, Block, Format, Script, Source};
 
 fn article(id: &str, outlet: &str, hours: i64, title: &str, body: &[&str]) -> Article {
@@ -144,6 +144,15 @@ fn quiet_events_are_evicted_and_taken() {
     assert_eq!(c.snapshot().events.len(), 1);
 }
 
+/// The (event id, story id) of an article in a snapshot (empty when it is in none).
+fn event_and_story(snap: &Clusters, article: &str) -> (String, String) {
+    snap.events
+        .iter()
+        .find(|e| e.articles.iter().any(|a| a == article))
+        .map(|e| (e.id.clone(), e.story.clone()))
+        .unwrap_or_default()
+}
+
 /// Market reports: one event per market and trading session, one story per market, and
 /// nothing else joins them, however alike their words are.
 #[test]
@@ -209,13 +218,7 @@ fn market_reports_cluster_by_market_and_session() {
         clusterer.add(&f);
     }
     let snap = clusterer.snapshot();
-    let event_of = |id: &str| {
-        snap.events
-            .iter()
-            .find(|e| e.articles.iter().any(|a| a == id))
-            .map(|e| (e.id.clone(), e.story.clone()))
-            .unwrap_or_default()
-    };
+    let event_of = |id: &str| event_and_story(&snap, id);
     let groups: Vec<Vec<&str>> = snap
         .events
         .iter()
@@ -301,13 +304,7 @@ fn results_of_different_companies_stay_apart() {
         clusterer.add(&f);
     }
     let snap = clusterer.snapshot();
-    let story_of = |id: &str| {
-        snap.events
-            .iter()
-            .find(|e| e.articles.iter().any(|a| a == id))
-            .map(|e| e.story.clone())
-            .unwrap_or_default()
-    };
+    let story_of = |id: &str| event_and_story(&snap, id).1;
     let stories: std::collections::HashSet<String> = ["kuaishou", "baidu", "nio", "nvidia-hk"]
         .iter()
         .map(|id| story_of(id))
