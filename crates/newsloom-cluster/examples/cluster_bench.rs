@@ -15,20 +15,19 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::sync_channel;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, FixedOffset, TimeDelta};
 use newsloom_cluster::dedup::Deduper;
 use newsloom_cluster::minhash::{LshIndex, MinHasher, estimate_jaccard, shingle_hashes};
-use newsloom_cluster::{ArticleFeatures, Assignment, Clusterer, Config, TextView, devset};
+use newsloom_cluster::{
+    ArticleFeatures, Assignment, Clusterer, Config, TextView, cluster_in_chunks, devset,
+};
 use newsloom_model::{Article, Block};
 use rayon::prelude::*;
 
 mod common;
-
-const CHUNK: usize = 1024;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -66,15 +65,7 @@ fn main() -> anyhow::Result<()> {
             let model_load_seconds = load_models();
             let mut stats = Stats::default();
             let mut clusterer = Clusterer::new(config.clone());
-            process(
-                &text,
-                &config,
-                &mut clusterer,
-                &base,
-                jobs,
-                &mut stats,
-                |_, _| {},
-            )?;
+            process(&text, &mut clusterer, &base, jobs, &mut stats, |_, _| {})?;
             let snap = clusterer.snapshot();
             println!(
                 "{}",
@@ -84,7 +75,7 @@ fn main() -> anyhow::Result<()> {
                     "seconds": stats.busy.as_secs_f64(),
                     "articles_per_s": stats.articles as f64 / stats.busy.as_secs_f64(),
                     "cpu_seconds": stats.cpu, "articles_per_cpu_s": stats.articles as f64 / stats.cpu.max(1e-9),
-                    "main_thread_cpu_seconds": stats.main_thread_cpu,
+                    "prep_thread_cpu_seconds": stats.prep_thread_cpu,
                     "events": snap.events.len(), "stories": snap.stories.len(),
                     "duplicates": snap.duplicates.len(), "passages": snap.passages.len(),
                 })
@@ -206,8 +197,8 @@ struct Stats {
     /// CPU seconds (user + system, all threads) spent in the timed sections: the per-core
     /// figure, robust to other processes sharing the machine.
     cpu: f64,
-    /// CPU seconds of the calling (clustering) thread alone: all of the work at `--jobs 1`.
-    main_thread_cpu: f64,
+    /// CPU seconds of the preparing thread at `--jobs 2` (matching forms and fingerprints).
+    prep_thread_cpu: f64,
 }
 
 /// CPU time of this process (user + system) from /proc/self/stat, in seconds.
@@ -233,69 +224,31 @@ fn thread_cpu_seconds() -> f64 {
         .map_or(0.0, |ns| ns / 1e9)
 }
 
-/// Matching forms + fingerprints (parallel on `jobs − 1` worker threads when `jobs > 1`,
-/// pipelined with the sequential clusterer) and clustering. Only this is timed.
+/// Matching forms + fingerprints + clustering, as the product runs them
+/// ([`cluster_in_chunks`], the engine of `cluster_articles`) on a pool of `jobs` threads:
+/// chunks prepared in parallel, each added in order while the next is prepared. Only this
+/// is timed.
 fn process(
     text: &newsloom_text::TextLayer,
-    config: &Config,
     clusterer: &mut Clusterer,
     articles: &[Article],
     jobs: usize,
     stats: &mut Stats,
-    mut on: impl FnMut(&Article, &Assignment),
+    on: impl FnMut(&Article, &Assignment) + Send,
 ) -> anyhow::Result<()> {
-    let fingerprinter = Deduper::new(config.dedup.clone());
-    let prepare = |a: &Article| {
-        let f = ArticleFeatures::from_article(text as &dyn TextView, a);
-        let fp = fingerprinter.fingerprints(&f);
-        (f, fp)
-    };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
     let start = Instant::now();
     let cpu0 = cpu_seconds();
-    let thread0 = thread_cpu_seconds();
-    if jobs == 1 {
-        // A chunk at a time, phase by phase, as the product runs (`cluster_articles`, and
-        // `newsloom digest`, which analyzes the whole batch before clustering it).
-        for chunk in articles.chunks(CHUNK) {
-            let prepared: Vec<_> = chunk.iter().map(&prepare).collect();
-            for (a, (f, fp)) in chunk.iter().zip(prepared) {
-                let asg = clusterer.add_with(&f, fp);
-                on(a, &asg);
-            }
-        }
-    } else {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs - 1)
-            .build()?;
-        std::thread::scope(|s| -> anyhow::Result<()> {
-            let (tx, rx) = sync_channel(2);
-            s.spawn(|| {
-                pool.install(|| {
-                    for chunk in articles.chunks(CHUNK) {
-                        let prepared: Vec<_> = chunk.par_iter().map(&prepare).collect();
-                        if tx.send(prepared).is_err() {
-                            break;
-                        }
-                    }
-                });
-                drop(tx);
-            });
-            let mut i = 0;
-            for prepared in rx {
-                for (f, fp) in prepared {
-                    let asg = clusterer.add_with(&f, fp);
-                    if let Some(a) = articles.get(i) {
-                        on(a, &asg);
-                    }
-                    i += 1;
-                }
-            }
-            Ok(())
-        })?;
-    }
+    pool.install(|| {
+        cluster_in_chunks(
+            clusterer,
+            articles,
+            |a| ArticleFeatures::from_article(text as &dyn TextView, a),
+            on,
+        )
+    });
     stats.busy += start.elapsed();
     stats.cpu += cpu_seconds() - cpu0;
-    stats.main_thread_cpu += thread_cpu_seconds() - thread0;
     stats.articles += articles.len();
     Ok(())
 }
@@ -449,7 +402,6 @@ fn synth(
         let articles: Vec<Article> = stream.into_iter().map(|(a, _, _)| a).collect();
         process(
             text,
-            config,
             &mut clusterer,
             &articles,
             jobs,

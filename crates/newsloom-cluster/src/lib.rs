@@ -34,37 +34,64 @@ const ANALYSIS_CHUNK: usize = 1024;
 
 /// Clusters a batch of articles: analyzes each with the text layer (matching forms, entity
 /// ids, quotes), sorts them by publication time (undated last, then by id), feeds them to a
-/// fresh [`Clusterer`] and returns the snapshot.
-///
-/// Analysis and fingerprints are per article and independent: they run a chunk at a time
-/// on the current rayon pool (size it with `ThreadPool::install` to honour a `--jobs`),
-/// then the chunk is clustered in order. Phase by phase also keeps each phase's tables
-/// (conversion, segmentation, centroids) in cache instead of evicting each other article
-/// by article.
+/// fresh [`Clusterer`] and returns the snapshot. Runs on the current rayon pool (size it with
+/// `ThreadPool::install` to honour a `--jobs`); see [`cluster_in_chunks`].
 pub fn cluster_articles(
     text: &newsloom_text::TextLayer,
     articles: &[Article],
     config: &Config,
 ) -> Clusters {
-    use rayon::prelude::*;
     let mut order: Vec<&Article> = articles.iter().collect();
     order.sort_by(|a, b| {
         let key = |x: &Article| (x.published.is_none(), x.published.map(|p| p.timestamp()));
         key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
     });
     let mut clusterer = Clusterer::new(config.clone());
-    for chunk in order.chunks(ANALYSIS_CHUNK) {
-        let prepared: Vec<_> = chunk
+    cluster_in_chunks(
+        &mut clusterer,
+        &order,
+        |article| ArticleFeatures::from_analysis(text, article, &text.analyze(article)),
+        |_, _| {},
+    );
+    clusterer.snapshot()
+}
+
+/// Adds `items` to `clusterer` in order, calling `on` with each item's assignment.
+///
+/// Preparing an article (its features from `prepare`, and its fingerprints) is independent
+/// of every other article; adding it is not. So items are prepared a chunk at a time, in
+/// parallel on the current rayon pool, and while one chunk is being added on one thread the
+/// next is prepared on the others: with two threads, clustering no longer waits for
+/// preparation. Chunk by chunk also keeps each phase's tables (conversion, segmentation,
+/// centroids) in cache instead of evicting each other article by article.
+pub fn cluster_in_chunks<T: Sync>(
+    clusterer: &mut Clusterer,
+    items: &[T],
+    prepare: impl Fn(&T) -> ArticleFeatures + Sync,
+    mut on: impl FnMut(&T, &Assignment) + Send,
+) {
+    use rayon::prelude::*;
+    let fingerprinter = dedup::Deduper::new(clusterer.config().dedup.clone());
+    let prepare_chunk = |chunk: &[T]| -> Vec<(ArticleFeatures, dedup::Fingerprints)> {
+        chunk
             .par_iter()
-            .map(|article| {
-                let f = ArticleFeatures::from_analysis(text, article, &text.analyze(article));
-                let fp = clusterer.fingerprints(&f);
+            .map(|item| {
+                let f = prepare(item);
+                let fp = fingerprinter.fingerprints(&f);
                 (f, fp)
             })
-            .collect();
-        for (f, fp) in prepared {
-            clusterer.add_with(&f, fp);
-        }
+            .collect()
+    };
+    let mut chunks = items.chunks(ANALYSIS_CHUNK);
+    let mut ready = chunks.next().map(|c| (c, prepare_chunk(c)));
+    while let Some((chunk, prepared)) = ready {
+        let next = chunks.next();
+        let add_chunk = || {
+            for (item, (f, fp)) in chunk.iter().zip(prepared) {
+                let assignment = clusterer.add_with(&f, fp);
+                on(item, &assignment);
+            }
+        };
+        (ready, ()) = rayon::join(|| next.map(|c| (c, prepare_chunk(c))), add_chunk);
     }
-    clusterer.snapshot()
 }

@@ -317,3 +317,34 @@ fn results_of_different_companies_stay_apart() {
         snap.events
     );
 }
+
+/// Preparing chunks in parallel while the previous chunk is being clustered gives exactly
+/// what adding the articles one by one gives, over several chunks and on two threads.
+#[test]
+fn chunked_parallel_clustering_equals_one_by_one() {
+    let base = stream();
+    let articles: Vec<Article> = (0..2600)
+        .map(|i| {
+            let mut a = base[i % base.len()].clone();
+            a.id = format!("{}-{i}", a.id);
+            a.title = format!("{} {}", a.title, i / 40);
+            a.published = a.published.map(|p| p + Duration::minutes(i as i64 * 7));
+            a
+        })
+        .collect();
+    let mut one_by_one = Clusterer::new(Config::default());
+    for a in &articles {
+        one_by_one.add(&feats(a));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut chunked = Clusterer::new(Config::default());
+    let mut assigned = 0;
+    pool.install(|| {
+        newsloom_cluster::cluster_in_chunks(&mut chunked, &articles, feats, |_, _| assigned += 1)
+    });
+    assert_eq!(assigned, articles.len());
+    assert_eq!(one_by_one.snapshot(), chunked.snapshot());
+}
