@@ -535,18 +535,14 @@ impl Clusterer {
         let tau_e = self.config.event_tau_hours.max(0.01) * 3600.0;
         let mut scored: Vec<(u32, f32, f32)> = Vec::with_capacity(candidates.len()); // key, cos, gap
         for key in candidates {
-            if self
-                .events
-                .get(&key)
-                .is_some_and(|e| !companies_agree(&e.companies, f.company.as_deref()))
-            {
+            let Some(e) = self.events.get(&key) else {
+                continue;
+            };
+            if !companies_agree(&e.companies, f.company.as_deref()) {
                 continue;
             }
-            let cos = self.event_cos(key, &q, &tq);
-            if let Some(e) = self.events.get(&key) {
-                let gap = gap_secs(time, e.first, e.last) as f32;
-                scored.push((key, cos, gap));
-            }
+            let gap = gap_secs(time, e.first, e.last) as f32;
+            scored.push((key, self.event_cos(key, &q, &tq), gap));
         }
         let best_event = scored
             .iter()
@@ -671,16 +667,18 @@ impl Clusterer {
                 (key, true, new_story)
             }
         };
-        if f.series.is_none() {
-            self.index_event_terms(event_key, &index);
-        }
         if let Some(company) = &f.company {
             self.add_company(event_key, company);
         }
-        if let Some(story) = self.events.get(&event_key).map(|e| e.story) {
-            self.add_story_entities(story, &ents);
-            self.add_story_background(story, &background);
-            self.add_story_topic(story, &topic);
+        // Series events and stories are found by their series alone: no index terms, no
+        // story profiles (they would only let other articles' candidates reach them).
+        if f.series.is_none() {
+            self.index_event_terms(event_key, &index);
+            if let Some(story) = self.events.get(&event_key).map(|e| e.story) {
+                self.add_story_entities(story, &ents);
+                self.add_story_background(story, &background);
+                self.add_story_topic(story, &topic);
+            }
         }
         self.article_event.insert(f.id.clone(), event_key);
 
@@ -1889,13 +1887,13 @@ enum Field {
     Quote,
 }
 
-/// The term of an entity id.
 /// Whether an article reporting results of `company` (if any) may join a cluster holding
 /// results of `held`: true unless a held company is clearly another one.
 fn companies_agree(held: &[String], company: Option<&str>) -> bool {
     company.is_none_or(|c| held.iter().all(|h| newsloom_text::same_company(h, c)))
 }
 
+/// The term of an entity id.
 fn entity_term(id: &str) -> u64 {
     hash_str(&format!("{ENTITY_PREFIX}{id}"))
 }

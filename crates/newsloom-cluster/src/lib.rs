@@ -28,7 +28,7 @@ pub use text::{BasicText, TextView};
 
 use newsloom_model::Article;
 
-/// Articles analyzed at a time by [`cluster_articles`]: enough to keep every worker busy,
+/// Articles prepared at a time by [`cluster_in_chunks`]: enough to keep every worker busy,
 /// few enough that their analyses stay small next to the articles themselves.
 const ANALYSIS_CHUNK: usize = 1024;
 
