@@ -151,9 +151,9 @@ fn parse_table(tsv: &str) -> Option<MarketTable> {
 /// form, `published` the publication time (a report without one has no session).
 ///
 /// A title is a market report when it names a market and a move: either it opens with the
-/// market's name (after a bracketed tag such as `【快讯】`) and has a move word anywhere, or a
-/// move word follows the name within [`MOVE_REACH`] characters; of several such names the
-/// last is the report's subject.
+/// market's name (after a bracketed tag such as `【快讯】` or a short `label:`) and has a move
+/// word anywhere, or a move word follows the name within [`MOVE_REACH`] characters; of
+/// several such names the last is the report's subject.
 pub fn recurring_report(
     matching_title: &str,
     published: Option<DateTime<Utc>>,
@@ -269,6 +269,12 @@ mod tests {
     #[test]
     fn the_shipped_table_parses() {
         let t = table().expect("market table");
+        // Every line of the table is read (a malformed line would be skipped).
+        let lines = MARKETS_TSV
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .count();
+        assert_eq!(t.markets.len(), lines);
         assert!(t.markets.len() >= 15);
         assert!(t.markets.iter().any(|m| m.series == "market:hk-equity"));
     }
