@@ -328,6 +328,29 @@ mod tests {
     }
 
     #[test]
+    fn odd_titles_are_no_reports() {
+        let t = at("2024-11-20T10:00:00+08:00");
+        let long = "港股".repeat(5_000) + "跌";
+        for title in [
+            "",
+            "【",
+            "【】",
+            "】港股跌",
+            ":",
+            "快讯:",
+            "升",
+            "跌跌跌",
+            long.as_str(),
+        ] {
+            // Never a panic; a report only where a market is named.
+            let r = recurring_report(title, t);
+            assert_eq!(r.is_some(), title.contains("港股"), "{title:.20}");
+            let _ = company_results(title);
+        }
+        assert_eq!(company_results(""), None);
+    }
+
+    #[test]
     fn results_headlines_name_their_company() {
         let c = |t: &str| company_results(t);
         assert_eq!(
