@@ -65,6 +65,8 @@ const MOVE_WORDS: &[&str] = &[
     "净投放",
     "净回笼",
     "预托证券",
+    // An open-market operation is itself the report (`人行开展3021亿元人民币逆回购操作`).
+    "逆回购",
 ];
 
 /// How far (characters) after a market's name a move word may start for a title that does not
@@ -192,7 +194,7 @@ pub fn recurring_report(
 /// `快手` for `快手上季经调整盈利按年升24%胜预期`, `六福料` for `六福料中期盈利按年跌约50%`
 /// (compare names with [`same_company`]). A results headline names a reporting period
 /// (`上季`, `第3季`, `中期`, `全年`…) followed closely by a results figure (`盈利`, `业绩`,
-/// `收入`, `亏损`…); the company is what comes before the period.
+/// `收入`, `亏损`, Hong Kong's `转蚀`…); the company is what comes before the period.
 pub fn company_results(matching_title: &str) -> Option<String> {
     static RE: OnceLock<Option<regex::Regex>> = OnceLock::new();
     let re = RE
@@ -200,7 +202,7 @@ pub fn company_results(matching_title: &str) -> Option<String> {
             regex::Regex::new(
                 "^(.{2,24}?)(?:上季|第[0-9一二三四]季度?|首[0-9三]季|前[0-9三]季|中期|上半年度?|\
                  下半年度?|半年|全年度?|年度|财年)\
-                 .{0,8}?(?:盈利|业绩|纯利|净利|收入|亏损|营收|利润|溢利|盈警)",
+                 .{0,8}?(?:盈利|业绩|纯利|净利|收入|亏损|营收|利润|溢利|盈警|蚀)",
             )
             .ok()
         })
@@ -322,6 +324,13 @@ mod tests {
             r("market:cny", "2024-11-20")
         );
         assert_eq!(
+            report(
+                "人行开展3021亿元人民币逆回购操作",
+                "2024-11-20T09:20:00+08:00"
+            ),
+            r("market:pboc-omo", "2024-11-20")
+        );
+        assert_eq!(
             report("【快讯】a股收市跌1%", "2024-11-20T15:05:00+08:00"),
             r("market:cn-equity", "2024-11-20")
         );
@@ -366,6 +375,10 @@ mod tests {
             Some("丰田")
         );
         assert_eq!(c("华虹第3季盈利按季升近6倍").as_deref(), Some("华虹"));
+        assert_eq!(
+            c("远东发展料中期转蚀最多9亿元").as_deref(),
+            Some("远东发展料")
+        );
         assert_eq!(c("六福料中期盈利按年跌约50%").as_deref(), Some("六福料"));
         assert_eq!(
             c("阿里:淘天集团上季收入升1%云智能收入升7%").as_deref(),
@@ -387,6 +400,11 @@ mod tests {
         let t = "2024-11-20T10:00:00+08:00";
         // A market named, but no move.
         assert_eq!(report("港股通将纳入更多科技企业", t), None);
+        assert_eq!(report("人行维持lpr不变", t), None);
+        assert_eq!(
+            report("人行在港发行450亿元人民币央票包括3个月及1年期", t),
+            None
+        );
         // A move, but the market is neither the title's subject nor followed by it.
         assert_eq!(report("分析称中国让人民币贬值以加强出口", t), None);
         assert_eq!(report("特朗普胜选推动比特币升至历史新高", t), None);
