@@ -632,7 +632,7 @@ fn production_dedup(
                 blocks: lines.map(str::to_string).collect(),
                 entities: Vec::new(),
                 quotes: Vec::new(),
-                series: None,
+                report: None,
                 company: None,
             }
         })

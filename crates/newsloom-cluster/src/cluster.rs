@@ -12,11 +12,12 @@
 
 use std::collections::BTreeMap;
 
+use newsloom_text::RecurringReport;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::dedup::{DedupConfig, DedupOutcome, Deduper, DupMatch, Fingerprints, PassageReuse};
-use crate::features::{ArticleFeatures, Series};
+use crate::features::ArticleFeatures;
 use crate::prior::DfPrior;
 use crate::text::{for_each_term_str, hash_str};
 use crate::topics::{TopicModel, dense_cos};
@@ -284,7 +285,7 @@ struct Event {
     /// dropped then); empty for one group.
     #[serde(default)]
     parts: Vec<EventPart>,
-    /// For the event of a market-report series: its key ([`Series::event_key`]). Such an
+    /// For the event of a market-report series: its key ([`RecurringReport::session_key`]). Such an
     /// event takes the reports of its series and session and nothing else.
     #[serde(default)]
     series: Option<String>,
@@ -354,7 +355,7 @@ pub struct Clusterer {
     last_df_decay: i64,
     duplicates: Vec<DuplicateRecord>,
     passages: Vec<PassageReuse>,
-    /// Market-report series: live event of each series and session ([`Series::event_key`]),
+    /// Market-report series: live event of each series and session ([`RecurringReport::session_key`]),
     /// and live story of each series id.
     #[serde(default)]
     series_events: FxHashMap<String, u32>,
@@ -497,7 +498,7 @@ impl Clusterer {
             passages,
         } = self.dedup.add(f, fp);
         self.passages.extend(passages.iter().cloned());
-        let series_key = f.series.as_ref().map(Series::event_key);
+        let series_key = f.report.as_ref().map(RecurringReport::session_key);
         if let Some(dup) = &duplicate
             && let Some(&key) = self.article_event.get(&dup.of)
             && self
@@ -525,7 +526,7 @@ impl Clusterer {
         let (qnorm, tnorm) = (q.norm, tq.norm);
         // A market report is clustered by its series and session; other articles never
         // see series events, which are not indexed.
-        let candidates = if f.series.is_some() {
+        let candidates = if f.report.is_some() {
             Vec::new()
         } else {
             self.candidates(&index)
@@ -569,8 +570,8 @@ impl Clusterer {
         // Background cosines of the article against candidate stories, as computed for the
         // story decision; the story-merge prefilter below reuses them.
         let mut known_bg: Vec<(u32, f32)> = Vec::new();
-        let (event_key, new_event, new_story) = match (&f.series, best_event) {
-            (Some(series), _) => self.join_series(f, series, member, &added, time),
+        let (event_key, new_event, new_story) = match (&f.report, best_event) {
+            (Some(report), _) => self.join_series(f, report, member, &added, time),
             (None, Some((key, _))) => {
                 self.add_member(key, member, &added, time);
                 (key, false, false)
@@ -672,7 +673,7 @@ impl Clusterer {
         }
         // Series events and stories are found by their series alone: no index terms, no
         // story profiles (they would only let other articles' candidates reach them).
-        if f.series.is_none() {
+        if f.report.is_none() {
             self.index_event_terms(event_key, &index);
             if let Some(story) = self.events.get(&event_key).map(|e| e.story) {
                 self.add_story_entities(story, &ents);
@@ -743,31 +744,35 @@ impl Clusterer {
     fn join_series(
         &mut self,
         f: &ArticleFeatures,
-        series: &Series,
+        report: &RecurringReport,
         member: Member,
         added: &Added,
         time: i64,
     ) -> (u32, bool, bool) {
-        let key = series.event_key();
+        let key = report.session_key();
         if let Some(&ev) = self.series_events.get(&key)
             && self.events.get(&ev).is_some_and(|e| !e.dormant)
         {
             self.add_member(ev, member, added, time);
             return (ev, false, false);
         }
-        let story = self.series_stories.get(&series.id).copied().filter(|sk| {
-            self.stories
-                .get(sk)
-                .is_some_and(|st| self.within_span(st.founded.min(time), st.last.max(time)))
-        });
+        let story = self
+            .series_stories
+            .get(&report.series)
+            .copied()
+            .filter(|sk| {
+                self.stories
+                    .get(sk)
+                    .is_some_and(|st| self.within_span(st.founded.min(time), st.last.max(time)))
+            });
         let (story, new_story) = match story {
             Some(sk) => (sk, false),
             None => {
                 let sk = self.new_story(&f.id, time);
                 if let Some(st) = self.stories.get_mut(&sk) {
-                    st.series = Some(series.id.clone());
+                    st.series = Some(report.series.clone());
                 }
-                self.series_stories.insert(series.id.clone(), sk);
+                self.series_stories.insert(report.series.clone(), sk);
                 (sk, true)
             }
         };

@@ -455,7 +455,7 @@ mod tests {
             blocks: blocks.iter().map(|s| s.to_string()).collect(),
             entities: vec![],
             quotes: vec![],
-            series: None,
+            report: None,
             company: None,
         }
     }

@@ -1,6 +1,7 @@
 //! Per-article features, computed once from the article and the text layer.
 
 use newsloom_model::Article;
+use newsloom_text::RecurringReport;
 use serde::{Deserialize, Serialize};
 
 use crate::text::TextView;
@@ -25,31 +26,13 @@ pub struct ArticleFeatures {
     /// Quoted passages in matching form (may be empty).
     pub quotes: Vec<String>,
     /// For a market report (`港股低收103點`): its series and trading session. Such reports
-    /// are clustered by series and session, not by their words (see [`Series`]).
+    /// are clustered by series and session, not by their words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub series: Option<Series>,
+    pub report: Option<RecurringReport>,
     /// For a results headline (`快手上季經調整盈利按年升24%`): the company, as the title names
     /// it. Results of different companies never share an event or a story.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-}
-
-/// The recurring series a report belongs to and the session it reports
-/// ([`newsloom_text::recurring_report`]): one event per series and session, one story per
-/// series.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Series {
-    /// `market:hk-equity`.
-    pub id: String,
-    /// The trading day, `YYYY-MM-DD`.
-    pub session: String,
-}
-
-impl Series {
-    /// The key of the series' event for this session (`market:hk-equity/2024-11-20`).
-    pub fn event_key(&self) -> String {
-        format!("{}/{}", self.id, self.session)
-    }
 }
 
 impl ArticleFeatures {
@@ -62,7 +45,7 @@ impl ArticleFeatures {
             outlet_id: article.outlet_id.clone(),
             title: article.title.clone(),
             published,
-            series: published.and_then(|t| text.series(&title_form, t)),
+            report: published.and_then(|t| text.recurring_report(&title_form, t)),
             company: text.results_company(&title_form),
             title_form,
             blocks: article

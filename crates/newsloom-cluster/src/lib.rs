@@ -23,7 +23,7 @@ pub use cluster::{
     Assignment, Clusterer, Clusters, Config, DuplicateRecord, EventRecord, StoryRecord,
 };
 pub use dedup::{DedupConfig, DupKind, DupMatch, Location, PassageReuse};
-pub use features::{ArticleFeatures, Series};
+pub use features::ArticleFeatures;
 pub use text::{BasicText, TextView};
 
 use newsloom_model::Article;

@@ -8,7 +8,7 @@
 
 use newsloom_model::Article;
 
-use crate::features::Series;
+use newsloom_text::RecurringReport;
 
 /// What the clusterer needs from the text layer.
 pub trait TextView: Sync {
@@ -25,9 +25,9 @@ pub trait TextView: Sync {
         Vec::new()
     }
 
-    /// The market-report series and session a title (matching form) published at `published`
-    /// (seconds since the Unix epoch) announces. `None` by default.
-    fn series(&self, _title_form: &str, _published: i64) -> Option<Series> {
+    /// The market report a title (matching form) published at `published` (seconds since
+    /// the Unix epoch) announces. `None` by default.
+    fn recurring_report(&self, _title_form: &str, _published: i64) -> Option<RecurringReport> {
         None
     }
 
@@ -46,12 +46,9 @@ impl TextView for newsloom_text::TextLayer {
         newsloom_text::TextLayer::matching_form(self, text)
     }
 
-    fn series(&self, title_form: &str, published: i64) -> Option<Series> {
+    fn recurring_report(&self, title_form: &str, published: i64) -> Option<RecurringReport> {
         let at = chrono::DateTime::from_timestamp(published, 0)?;
-        newsloom_text::recurring_report(title_form, Some(at)).map(|r| Series {
-            id: r.series,
-            session: r.session.to_string(),
-        })
+        newsloom_text::recurring_report(title_form, Some(at))
     }
 
     fn results_company(&self, title_form: &str) -> Option<String> {

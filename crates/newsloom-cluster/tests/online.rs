@@ -214,7 +214,7 @@ fn market_reports_cluster_by_market_and_session() {
     for (id, hours, title, body) in reports {
         let a = article(id, "rthk", hours, title, &[body]);
         let f = ArticleFeatures::from_article(&text, &a);
-        assert_eq!(f.series.is_some(), id != "hkbn", "{id}: {:?}", f.series);
+        assert_eq!(f.report.is_some(), id != "hkbn", "{id}: {:?}", f.report);
         clusterer.add(&f);
     }
     let snap = clusterer.snapshot();

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The shipped table of market series.
 const MARKETS_TSV: &str = include_str!("../data/markets.tsv");
@@ -74,12 +74,20 @@ const MOVE_WORDS: &[&str] = &[
 const MOVE_REACH: usize = 2;
 
 /// A recurring report: the series it belongs to and the trading session it reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RecurringReport {
     /// The series id from the market table (`market:hk-equity`).
     pub series: String,
     /// The trading day, in the market's own time zone.
     pub session: NaiveDate,
+}
+
+impl RecurringReport {
+    /// One key per series and session (`market:hk-equity/2024-11-20`): the reports of one
+    /// market's one trading day share it.
+    pub fn session_key(&self) -> String {
+        format!("{}/{}", self.series, self.session)
+    }
 }
 
 struct Market {
