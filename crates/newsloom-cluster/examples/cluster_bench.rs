@@ -234,7 +234,7 @@ fn process(
     articles: &[Article],
     jobs: usize,
     stats: &mut Stats,
-    on: impl FnMut(&Article, &Assignment) + Send,
+    mut on: impl FnMut(&Article, &Assignment) + Send,
 ) -> anyhow::Result<()> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
     let start = Instant::now();
@@ -243,8 +243,8 @@ fn process(
         cluster_in_chunks(
             clusterer,
             articles,
-            |a| ArticleFeatures::from_article(text as &dyn TextView, a),
-            on,
+            |a| (ArticleFeatures::from_article(text as &dyn TextView, a), ()),
+            |p| on(p.item, &p.assignment),
         )
     });
     stats.busy += start.elapsed();

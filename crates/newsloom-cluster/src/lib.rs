@@ -50,38 +50,52 @@ pub fn cluster_articles(
     cluster_in_chunks(
         &mut clusterer,
         &order,
-        |article| ArticleFeatures::from_analysis(text, article, &text.analyze(article)),
-        |_, _| {},
+        |article| {
+            let features = ArticleFeatures::from_analysis(text, article, &text.analyze(article));
+            (features, ())
+        },
+        |_| {},
     );
     clusterer.snapshot()
 }
 
-/// Adds `items` to `clusterer` in order, calling `on` with each item's assignment.
+/// One item placed by [`cluster_in_chunks`]: what was prepared for it and where it went.
+pub struct Placed<'a, T, X> {
+    pub item: &'a T,
+    pub features: &'a ArticleFeatures,
+    /// The article's MinHash signature, when it had enough text to shingle.
+    pub signature: Option<Vec<u32>>,
+    /// What `prepare` returned besides the features (an analysis to store, say).
+    pub extra: X,
+    pub assignment: Assignment,
+}
+
+/// Adds `items` to `clusterer` in order, calling `on` with each item once it is placed.
 ///
-/// Preparing an article (its features from `prepare`, and its fingerprints) is independent
-/// of every other article; adding it is not. So items are prepared a chunk at a time, in
-/// parallel on the current rayon pool, and while one chunk is being added on one thread the
-/// next is prepared on the others: with two threads, clustering no longer waits for
-/// preparation. Chunk by chunk also keeps each phase's tables (conversion, segmentation,
-/// centroids) in cache instead of evicting each other article by article. A chunk's
-/// features are freed on the preparing side, where they were allocated: freed by the
-/// clustering thread they contended for the preparing thread's allocator arena (glibc),
-/// which cost about 15 % more CPU time at two threads than at one.
-pub fn cluster_in_chunks<T: Sync>(
+/// Preparing an article (its features and whatever else `prepare` derives, and its
+/// fingerprints) is independent of every other article; adding it is not. So items are
+/// prepared a chunk at a time, in parallel on the current rayon pool, and while one chunk is
+/// being added on one thread the next is prepared on the others: with two threads,
+/// clustering no longer waits for preparation. Chunk by chunk also keeps each phase's tables
+/// (conversion, segmentation, centroids) in cache instead of evicting each other article by
+/// article. A chunk's features are freed on the preparing side, where they were allocated:
+/// freed by the clustering thread they contended for the preparing thread's allocator arena
+/// (glibc), which cost about 15 % more CPU time at two threads than at one.
+pub fn cluster_in_chunks<T: Sync, X: Send>(
     clusterer: &mut Clusterer,
     items: &[T],
-    prepare: impl Fn(&T) -> ArticleFeatures + Sync,
-    mut on: impl FnMut(&T, &Assignment) + Send,
+    prepare: impl Fn(&T) -> (ArticleFeatures, X) + Sync,
+    mut on: impl FnMut(Placed<'_, T, X>) + Send,
 ) {
     use rayon::prelude::*;
     let fingerprinter = dedup::Deduper::new(clusterer.config().dedup.clone());
-    let prepare_chunk = |chunk: &[T]| -> Vec<(ArticleFeatures, dedup::Fingerprints)> {
+    let prepare_chunk = |chunk: &[T]| -> Vec<(ArticleFeatures, X, dedup::Fingerprints)> {
         chunk
             .par_iter()
             .map(|item| {
-                let f = prepare(item);
+                let (f, extra) = prepare(item);
                 let fp = fingerprinter.fingerprints(&f);
-                (f, fp)
+                (f, extra, fp)
             })
             .collect()
     };
@@ -92,18 +106,22 @@ pub fn cluster_in_chunks<T: Sync>(
         let next = chunks.next();
         let add_chunk = || {
             let mut done = Vec::with_capacity(prepared.len());
-            for (item, (f, fp)) in chunk.iter().zip(prepared) {
-                let assignment = clusterer.add_with(&f, fp);
-                on(item, &assignment);
-                done.push(f);
+            for (item, (features, extra, fp)) in chunk.iter().zip(prepared) {
+                let signature = fp.signature().map(<[u32]>::to_vec);
+                let assignment = clusterer.add_with(&features, fp);
+                on(Placed {
+                    item,
+                    features: &features,
+                    signature,
+                    extra,
+                    assignment,
+                });
+                done.push(features);
             }
             done
         };
         let previous = std::mem::take(&mut used);
         let prepare_next = move || {
-            // The features of the chunk before were allocated on this side of the
-            // pipeline: freed here, not by the clustering thread, they go back to this
-            // thread's allocator cache instead of contending for its arena's lock.
             drop(previous);
             next.map(|c| (c, prepare_chunk(c)))
         };

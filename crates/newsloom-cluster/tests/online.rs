@@ -2,7 +2,9 @@
 //! scripts, eviction keeping state bounded.
 
 use chrono::{DateTime, Duration};
-use newsloom_cluster::{ArticleFeatures, BasicText, Clusterer, Clusters, Config, DupKind};
+use newsloom_cluster::{
+    ArticleFeatures, Assignment, BasicText, Clusterer, Clusters, Config, DupKind,
+};
 use newsloom_model::{Article, Block, Format, Script, Source};
 
 fn article(id: &str, outlet: &str, hours: i64, title: &str, body: &[&str]) -> Article {
@@ -333,18 +335,36 @@ fn chunked_parallel_clustering_equals_one_by_one() {
         })
         .collect();
     let mut one_by_one = Clusterer::new(Config::default());
-    for a in &articles {
-        one_by_one.add(&feats(a));
-    }
+    let expected: Vec<(Assignment, Option<Vec<u32>>)> = articles
+        .iter()
+        .map(|a| {
+            let f = feats(a);
+            let signature = one_by_one.fingerprints(&f).signature().map(<[u32]>::to_vec);
+            (one_by_one.add(&f), signature)
+        })
+        .collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let mut chunked = Clusterer::new(Config::default());
-    let mut assigned = 0;
+    let mut placed = Vec::new();
     pool.install(|| {
-        newsloom_cluster::cluster_in_chunks(&mut chunked, &articles, feats, |_, _| assigned += 1)
+        newsloom_cluster::cluster_in_chunks(
+            &mut chunked,
+            &articles,
+            |a| (feats(a), a.id.clone()),
+            |p| {
+                assert_eq!(p.extra, p.item.id, "the extra value travels with its item");
+                assert_eq!(p.features.id, p.item.id);
+                placed.push((p.assignment, p.signature));
+            },
+        )
     });
-    assert_eq!(assigned, articles.len());
+    assert_eq!(placed.len(), articles.len());
+    assert!(
+        placed == expected,
+        "same assignments and signatures in the same order"
+    );
     assert_eq!(one_by_one.snapshot(), chunked.snapshot());
 }

@@ -16,7 +16,7 @@
 //! Because phase 2 always takes *all* unplaced articles in publication order, the final
 //! store is the same whether a run completed at once or was killed and rerun.
 
-use newsloom_cluster::{ArticleFeatures, Assignment, Clusterer, Clusters, Config};
+use newsloom_cluster::{ArticleFeatures, Clusterer, Clusters, Config};
 use newsloom_ingest::readers::Outcome;
 use newsloom_ingest::{Input, Summary, collect_inputs, read_bytes};
 use newsloom_model::Article;
@@ -26,7 +26,7 @@ use newsloom_store::{
     OutcomeKind, PassageReuse, RunCounts, RunInfo, RunRecord, Store, StoreError, StoryMerge,
     StoryRecord,
 };
-use newsloom_text::{AliasMiner, AliasTable, Analysis, MinedAliases, TextLayer};
+use newsloom_text::{AliasMiner, AliasTable, Entity, MinedAliases, TextLayer};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -357,35 +357,41 @@ fn cluster_phase(
         .num_threads(options.jobs)
         .build()?;
     let started = std::time::Instant::now();
-    let analyzed: Vec<(Analysis, ArticleFeatures)> = pool.install(|| {
-        pending
-            .par_iter()
-            .map(|a| {
+    let mut merges = Vec::new();
+    let mut fingerprints = Vec::with_capacity(pending.len());
+    // Of each analysis only the entities are stored (as mentions); the rest is dropped as
+    // soon as the features are taken from it.
+    let mut entities: Vec<(String, Vec<Entity>)> = Vec::with_capacity(pending.len());
+    pool.install(|| {
+        newsloom_cluster::cluster_in_chunks(
+            &mut clusterer,
+            &pending,
+            |a| {
                 let analysis = text.analyze(a);
                 let features = ArticleFeatures::from_analysis(text, a, &analysis);
-                (analysis, features)
-            })
-            .collect()
+                (features, analysis.entities)
+            },
+            |placed| {
+                fingerprints.push(fingerprint_record(
+                    placed.features,
+                    placed.signature.as_deref(),
+                    &options.cluster,
+                ));
+                let assignment = &placed.assignment;
+                merges.extend(assignment.merged_stories.iter().map(|from| StoryMerge {
+                    from: from.clone(),
+                    into: assignment.story.clone(),
+                }));
+                entities.push((placed.item.id.clone(), placed.extra));
+            },
+        )
     });
+    report.clustered = pending.len();
     tracing::info!(
         articles = pending.len(),
         seconds = started.elapsed().as_secs_f64(),
-        "analyzed"
+        "analyzed and clustered"
     );
-    let started = std::time::Instant::now();
-    let mut merges = Vec::new();
-    let mut fingerprints = Vec::with_capacity(analyzed.len());
-    for (_, features) in &analyzed {
-        let fp = clusterer.fingerprints(features);
-        fingerprints.push(fingerprint_record(features, &fp, &options.cluster));
-        let assignment: Assignment = clusterer.add_with(features, fp);
-        merges.extend(assignment.merged_stories.iter().map(|from| StoryMerge {
-            from: from.clone(),
-            into: assignment.story.clone(),
-        }));
-    }
-    report.clustered = pending.len();
-    tracing::info!(seconds = started.elapsed().as_secs_f64(), "clustered");
     let finished = clusterer.take_finished();
     let live = clusterer.snapshot();
     let state = to_blob(&clusterer, STATE_VERSION)?;
@@ -402,7 +408,7 @@ fn cluster_phase(
         ..Batch::default()
     };
     add_duplicates(&mut batch, &finished);
-    add_mentions(&mut batch, analyzed.iter().map(|(a, _)| a));
+    add_mentions(&mut batch, &entities);
     let started = std::time::Instant::now();
     store.put_batch(&batch)?;
     tracing::info!(seconds = started.elapsed().as_secs_f64(), "clusters stored");
@@ -413,7 +419,7 @@ fn cluster_phase(
 /// them so signatures of different settings are never compared.
 fn fingerprint_record(
     features: &ArticleFeatures,
-    fp: &newsloom_cluster::dedup::Fingerprints,
+    signature: Option<&[u32]>,
     config: &Config,
 ) -> FingerprintRecord {
     let d = &config.dedup;
@@ -425,8 +431,7 @@ fn fingerprint_record(
         ),
         matching_title: features.title_form.clone(),
         matching_text: features.blocks.join("\n"),
-        minhash: fp
-            .signature()
+        minhash: signature
             .map(|s| s.iter().map(|&v| u64::from(v)).collect())
             .unwrap_or_default(),
     }
@@ -560,10 +565,10 @@ pub fn add_duplicates(batch: &mut Batch, clusters: &Clusters) {
 }
 
 /// Entities and which surface forms each article uses: the store's alias listing counts them.
-fn add_mentions<'a>(batch: &mut Batch, analyses: impl Iterator<Item = &'a Analysis>) {
+fn add_mentions(batch: &mut Batch, articles: &[(String, Vec<Entity>)]) {
     let mut entities: BTreeMap<String, EntityRecord> = BTreeMap::new();
-    for analysis in analyses {
-        for entity in &analysis.entities {
+    for (article_id, found) in articles {
+        for entity in found {
             let record = entities
                 .entry(entity.id.clone())
                 .or_insert_with(|| EntityRecord {
@@ -581,7 +586,7 @@ fn add_mentions<'a>(batch: &mut Batch, analyses: impl Iterator<Item = &'a Analys
                     record.aliases.push(name.clone());
                 }
                 batch.mentions.push(MentionRecord {
-                    article_id: analysis.id.clone(),
+                    article_id: article_id.clone(),
                     entity_id: entity.id.clone(),
                     alias: name.clone(),
                     count: 1,
