@@ -252,3 +252,106 @@ pub(crate) fn collect_entities(mentions: &[Vec<Mention>]) -> Vec<Entity> {
     }
     order
 }
+
+/// Drops the entities that only credit the article: its own reporters and editors
+/// (`（中央社記者李雅雯台北21日電）`) and its own outlet. They are in every article the
+/// reporter files, whatever it is about, so as entities they would tie unrelated reports
+/// together and list the byline among the people a story mentions.
+pub(crate) fn without_credits(
+    entities: Vec<Entity>,
+    article: &newsloom_model::Article,
+) -> Vec<Entity> {
+    let simplified = |names: &[String]| -> Vec<String> {
+        names
+            .iter()
+            .map(|n| crate::convert::t2s(n.trim()))
+            .collect()
+    };
+    let people: Vec<String> = [simplified(&article.authors), simplified(&article.editors)].concat();
+    let outlet = crate::convert::t2s(article.outlet.trim());
+    entities
+        .into_iter()
+        .filter(|e| {
+            let name = e.id.split_once(':').map_or(e.id.as_str(), |(_, n)| n);
+            match e.kind {
+                EntityKind::Person => !people.iter().any(|p| p == name),
+                EntityKind::Org => outlet.is_empty() || name != outlet,
+                _ => true,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod credit_tests {
+    use newsloom_model::{Article, Block, Format, Script, Source};
+
+    use crate::TextLayer;
+
+    /// The opening of a real CNA report (agora-pen-2411, 2024-11-21, `呂禮詩條款 陸委會：有必要處理`).
+    fn cna_report(authors: &[&str]) -> Article {
+        Article {
+            id: "cna-test".into(),
+            source: Source {
+                path: "test".into(),
+                format: Format::Html,
+            },
+            outlet: "中央社".into(),
+            outlet_id: "cna".into(),
+            url: None,
+            mirror_url: None,
+            title: "呂禮詩條款 陸委會：有必要處理".into(),
+            published: None,
+            published_precision: None,
+            authors: authors.iter().map(|a| a.to_string()).collect(),
+            editors: vec!["張淑伶".into()],
+            dateline: Some("台北".into()),
+            script: Script::Hant,
+            language: "zh".into(),
+            body: vec![
+                Block::paragraph(
+                    "（中央社記者李雅雯台北21日電）前海軍少校艦長呂禮詩在陸參觀航展讚揚共軍武器裝備，立委擬修正兩岸條例，擴大處罰適用對象。陸委會回應，這是有必要處理的。",
+                ),
+                Block::paragraph(
+                    "大陸委員會（陸委會）21日召開例行記者會，副主委兼發言人梁文傑於會上做出上述表示。",
+                ),
+            ],
+            images: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
+    fn ids(a: &Article) -> Vec<String> {
+        let layer = TextLayer::default();
+        layer
+            .analyze(a)
+            .entities
+            .into_iter()
+            .map(|e| e.id)
+            .collect()
+    }
+
+    #[test]
+    fn the_byline_and_the_outlet_are_not_entities_of_their_own_article() {
+        let credited = ids(&cna_report(&["李雅雯"]));
+        assert!(
+            credited.contains(&"person:梁文杰".to_string()),
+            "{credited:?}"
+        );
+        assert!(credited.contains(&"org:陆委会".to_string()), "{credited:?}");
+        assert!(
+            !credited.contains(&"person:李雅雯".to_string()),
+            "{credited:?}"
+        );
+        assert!(
+            !credited.contains(&"org:中央社".to_string()),
+            "{credited:?}"
+        );
+        // Without the byline credit the reporter reads as a person of the report.
+        let uncredited = ids(&cna_report(&[]));
+        assert!(
+            uncredited.contains(&"person:李雅雯".to_string()),
+            "{uncredited:?}"
+        );
+    }
+}

@@ -239,7 +239,7 @@ impl TextLayer {
             .iter()
             .map(|v| entities::sentence_mentions(self, v))
             .collect();
-        let entities = entities::collect_entities(&mentions);
+        let entities = entities::without_credits(entities::collect_entities(&mentions), article);
         let quotes = quotes::find_quotes(self, &sentences, &views, &mentions);
         let dates = dates::find_dates(article, &sentences);
         let published = article.published.map(|p| p.with_timezone(&chrono::Utc));
