@@ -178,13 +178,50 @@ impl SentenceView {
     }
 }
 
+/// Function words jieba's HMM glues onto the name next to them (`而黎智英`, `对黎智英`): none
+/// starts a Chinese surname or a transliteration.
+const GLUED_BEFORE: &str = "而及对指称按问据让被把与并";
+/// Speech verbs and prepositions glued after a name (`吴心伯说`, `陈梓华于`, `何良懋指`).
+const GLUED_AFTER: &str = "说称指于以及则冀在";
+
+/// The name inside a word the dictionary does not know, without a function word glued before
+/// or after it, and its char span: `对黎智英` at 5..9 is `黎智英` at 6..9. Known words and
+/// words that would keep fewer than two characters are returned as they are.
+fn unglued<'w>(
+    layer: &TextLayer,
+    word: &'w str,
+    start: usize,
+    end: usize,
+) -> (&'w str, usize, usize) {
+    let chars = word.chars().count();
+    if chars < 3 || !word.chars().all(is_han) || layer.jieba().has_word(word) {
+        return (word, start, end);
+    }
+    let mut name = word;
+    let (mut start, mut end) = (start, end);
+    if let Some(first) = name.chars().next()
+        && GLUED_BEFORE.contains(first)
+    {
+        name = &name[first.len_utf8()..];
+        start += 1;
+    }
+    if name.chars().count() >= 3
+        && let Some(last) = name.chars().next_back()
+        && GLUED_AFTER.contains(last)
+    {
+        name = &name[..name.len() - last.len_utf8()];
+        end -= 1;
+    }
+    (name, start, end)
+}
+
 /// Finds the entity mentions of one sentence.
 pub(crate) fn sentence_mentions(layer: &TextLayer, view: &SentenceView) -> Vec<Mention> {
     let resolved = layer.resolved();
     let tags = layer.jieba().tag(&view.simplified, true);
     let mut out = Vec::new();
     for (i, tag) in tags.iter().enumerate() {
-        let word = tag.word;
+        let (word, start, end) = unglued(layer, tag.word, tag.start, tag.end);
         let (id, kind) = if let Some(group) = resolved
             .by_form
             .get(word)
@@ -200,7 +237,7 @@ pub(crate) fn sentence_mentions(layer: &TextLayer, view: &SentenceView) -> Vec<M
             let next = tags.get(i + 1).map(|t| t.word);
             let titled = prev.is_some_and(|w| TITLES.contains(&w))
                 || next.is_some_and(|w| TITLES.contains(&w));
-            if is_not_entity(word) || is_given_name(&view.simplified, tag.end) {
+            if is_not_entity(word) || is_given_name(&view.simplified, end) {
                 continue;
             }
             // jieba's dictionary tags many ordinary words `nr` (公正, 文明): a known word is a
@@ -221,9 +258,9 @@ pub(crate) fn sentence_mentions(layer: &TextLayer, view: &SentenceView) -> Vec<M
             (format!("{}:{}", kind.as_str(), canonical), kind)
         };
         out.push(Mention {
-            start: tag.start,
-            end: tag.end,
-            surface: view.surface(tag.start, tag.end, word),
+            start,
+            end,
+            surface: view.surface(start, end, word),
             id,
             kind,
         });
@@ -283,7 +320,7 @@ pub(crate) fn without_credits(
 }
 
 #[cfg(test)]
-mod credit_tests {
+mod tests {
     use newsloom_model::{Article, Block, Format, Script, Source};
 
     use crate::TextLayer;
@@ -329,6 +366,34 @@ mod credit_tests {
             .into_iter()
             .map(|e| e.id)
             .collect()
+    }
+
+    /// Sentences from agora-pen-2411 where jieba glues a function word onto a name.
+    #[test]
+    fn function_words_glued_to_a_name_are_not_part_of_it() {
+        let mut a = cna_report(&["李雅雯"]);
+        a.title = "孫東稱河套園區無人低空跨境運輸　可帶動未來低空經濟發展".into();
+        a.body = vec![Block::paragraph(
+            "而黎智英真正的代表律師近日澄清，黎智英在獄中獲適切治療及待遇。",
+        )];
+        let found = ids(&a);
+        assert!(found.contains(&"person:孙东".to_string()), "{found:?}");
+        assert!(found.contains(&"person:黎智英".to_string()), "{found:?}");
+        for glued in ["person:孙东称", "person:而黎智英"] {
+            assert!(!found.contains(&glued.to_string()), "{found:?}");
+        }
+        let layer = TextLayer::default();
+        let names = layer
+            .analyze(&a)
+            .entities
+            .into_iter()
+            .find(|e| e.id == "person:黎智英")
+            .map(|e| e.names);
+        assert_eq!(
+            names,
+            Some(vec!["黎智英".to_string()]),
+            "the surface is the name alone"
+        );
     }
 
     #[test]
