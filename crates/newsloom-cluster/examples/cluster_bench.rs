@@ -634,6 +634,7 @@ fn production_dedup(
                 quotes: Vec::new(),
                 report: None,
                 company: None,
+                case: None,
             }
         })
         .collect();

@@ -328,6 +328,9 @@ struct Story {
     /// Companies whose results headlines the story holds.
     #[serde(default)]
     companies: Vec<String>,
+    /// Named cases ([`newsloom_text::named_case`]) whose reports this story holds.
+    #[serde(default)]
+    cases: Vec<String>,
 }
 
 /// The online clusterer. Serializable with serde so a store can persist and resume it.
@@ -361,6 +364,9 @@ pub struct Clusterer {
     series_events: FxHashMap<String, u32>,
     #[serde(default)]
     series_stories: FxHashMap<String, u32>,
+    /// Live story of each named case: every report naming the case joins it.
+    #[serde(default)]
+    case_stories: FxHashMap<String, u32>,
     /// Idf parts shared by all terms, for the current `docs` (derived, not persisted).
     #[serde(skip)]
     idf_base: IdfBase,
@@ -441,7 +447,7 @@ impl Clusterer {
     /// would read with another meaning. Version 2: centroids are term-sorted vectors with
     /// idf frozen at insertion (version 1 kept raw weights in maps). Version 3: market
     /// reports are clustered by series and session (events and stories carry their series).
-    pub const STATE_VERSION: u32 = 3;
+    pub const STATE_VERSION: u32 = 4;
 
     pub fn new(config: Config) -> Self {
         Clusterer {
@@ -463,6 +469,7 @@ impl Clusterer {
             passages: Vec::new(),
             series_events: FxHashMap::default(),
             series_stories: FxHashMap::default(),
+            case_stories: FxHashMap::default(),
             idf_base: IdfBase::default(),
             scratch: Scratch::default(),
         }
@@ -659,6 +666,9 @@ impl Clusterer {
                         })
                     })
                     .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+                // A report naming a case joins the case's story, however few words it
+                // shares with it.
+                let best_story = self.case_story(f).map(|sk| (sk, 1.0)).or(best_story);
                 let (story_key, new_story) = match best_story {
                     Some((sk, _)) => (sk, false),
                     None => (self.new_story(&f.id, time), true),
@@ -670,6 +680,12 @@ impl Clusterer {
         };
         if let Some(company) = &f.company {
             self.add_company(event_key, company);
+        }
+        let mut merged = Vec::new();
+        if let Some(case) = &f.case
+            && f.report.is_none()
+        {
+            self.add_case(event_key, case, &mut merged);
         }
         // Series events and stories are found by their series alone: no index terms, no
         // story profiles (they would only let other articles' candidates reach them).
@@ -685,7 +701,6 @@ impl Clusterer {
 
         // An article that also strongly matches an event of another story shows the two
         // stories are one.
-        let mut merged = Vec::new();
         let my_story = self.events.get(&event_key).map(|e| e.story);
         if let Some(mut story) = my_story {
             for &(k, cos, gap) in &scored {
@@ -798,6 +813,39 @@ impl Clusterer {
         {
             s.companies.push(company.to_string());
         }
+    }
+
+    /// The live story of the case `f` names, when the article may join it.
+    fn case_story(&self, f: &ArticleFeatures) -> Option<u32> {
+        let case = f.case.as_ref()?;
+        let time = f.published.unwrap_or(self.clock);
+        let &sk = self.case_stories.get(case)?;
+        let st = self.stories.get(&sk)?;
+        (st.series.is_none()
+            && companies_agree(&st.companies, f.company.as_deref())
+            && self.within_span(st.founded.min(time), st.last.max(time)))
+        .then_some(sk)
+    }
+
+    /// Records that the story of `event` holds reports of `case`; when the case already has
+    /// another live story (the article joined an event elsewhere), the two stories are one.
+    fn add_case(&mut self, event: u32, case: &str, merged: &mut Vec<String>) {
+        let Some(mut story) = self.events.get(&event).map(|e| e.story) else {
+            return;
+        };
+        if let Some(&other) = self.case_stories.get(case)
+            && other != story
+            && self.stories.contains_key(&other)
+            && self.may_merge(story, other)
+        {
+            story = self.merge_stories(story, other, merged);
+        }
+        if let Some(s) = self.stories.get_mut(&story)
+            && !s.cases.iter().any(|c| c == case)
+        {
+            s.cases.push(case.to_string());
+        }
+        self.case_stories.insert(case.to_string(), story);
     }
 
     fn join_as_duplicate(
@@ -1380,6 +1428,7 @@ impl Clusterer {
                 topic: Vec::new(),
                 series: None,
                 companies: Vec::new(),
+                cases: Vec::new(),
             },
         );
         key
@@ -1490,6 +1539,14 @@ impl Clusterer {
                     k.companies.push(c.clone());
                 }
             }
+            for c in &g.cases {
+                if !k.cases.contains(c) {
+                    k.cases.push(c.clone());
+                }
+            }
+        }
+        for c in &g.cases {
+            self.case_stories.insert(c.clone(), kept);
         }
         // The merged-away story leaves the entity postings; the kept one takes its terms.
         for t in g.entities.keys() {
@@ -1577,6 +1634,8 @@ impl Clusterer {
         self.series_events.retain(|_, k| live.contains(k));
         let stories = &self.stories;
         self.series_stories
+            .retain(|_, k| stories.get(k).is_some_and(|s| s.last >= cutoff));
+        self.case_stories
             .retain(|_, k| stories.get(k).is_some_and(|s| s.last >= cutoff));
         // Stories quiet for the whole window stop collecting: drop their centroid. Only the
         // stories of events that just went to sleep can have become quiet.

@@ -457,6 +457,7 @@ mod tests {
             quotes: vec![],
             report: None,
             company: None,
+            case: None,
         }
     }
 

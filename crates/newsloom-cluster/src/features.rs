@@ -33,6 +33,9 @@ pub struct ArticleFeatures {
     /// it. Results of different companies never share an event or a story.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+    /// The named case a headline reports on (`47人案`): reports of one case are one story.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
 }
 
 impl ArticleFeatures {
@@ -47,6 +50,7 @@ impl ArticleFeatures {
             published,
             report: published.and_then(|t| text.recurring_report(&title_form, t)),
             company: text.results_company(&title_form),
+            case: text.named_case(&title_form),
             title_form,
             blocks: article
                 .body

@@ -35,6 +35,11 @@ pub trait TextView: Sync {
     fn results_company(&self, _title_form: &str) -> Option<String> {
         None
     }
+
+    /// The named case a title (matching form) reports on. `None` by default.
+    fn named_case(&self, _title_form: &str) -> Option<String> {
+        None
+    }
 }
 
 /// The newsloom text layer: t2s, width/punctuation folding, numerals and regional name
@@ -53,6 +58,10 @@ impl TextView for newsloom_text::TextLayer {
 
     fn results_company(&self, title_form: &str) -> Option<String> {
         newsloom_text::company_results(title_form)
+    }
+
+    fn named_case(&self, title_form: &str) -> Option<String> {
+        newsloom_text::named_case(title_form)
     }
 }
 

@@ -1,6 +1,6 @@
 //! B-cubed scores on the labelled development set (agora-pen-2411, 2024-11-20/21) must stay
 //! above pinned floors. The floors sit just under what the default configuration reaches
-//! (event F1 0.923, story F1 0.897 when this was pinned): a regression fails, an improvement
+//! (event F1 0.924, story F1 0.901 when this was pinned): a regression fails, an improvement
 //! should raise them. Needs `../shared`; skipped when absent unless `CI=true`.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -13,8 +13,8 @@ use newsloom_cluster::{
 #[path = "../examples/common/mod.rs"]
 mod common;
 
-const EVENT_F1_FLOOR: f64 = 0.915;
-const STORY_F1_FLOOR: f64 = 0.89;
+const EVENT_F1_FLOOR: f64 = 0.918;
+const STORY_F1_FLOOR: f64 = 0.895;
 
 /// The agora corpus root and the dev set's labels; `None` (test skipped) when `../shared` is
 /// absent outside CI.

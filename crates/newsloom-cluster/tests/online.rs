@@ -155,6 +155,67 @@ fn event_and_story(snap: &Clusters, article: &str) -> (String, String) {
         .unwrap_or_default()
 }
 
+/// Reports naming one case (`47人案`) share a story however few words they share: the
+/// reactions in London and Hong Kong to one sentencing. Titles and leads from
+/// agora-pen-2411 (2024-11-20).
+#[test]
+fn reports_of_a_named_case_share_a_story() {
+    let text = newsloom_text::TextLayer::default();
+    let reports = [
+        (
+            "uk",
+            "rfa",
+            19,
+            "【47人案】英揆拒譴責判刑倡議組織失望 工黨港人：靠攏中國不代表認同",
+            "周二在巴西出席「20國集團峰會」的英國首相施紀賢，兩度被問及會否譴責香港法庭就「47人案」的判刑時，均迴避問題。",
+        ),
+        (
+            "hk",
+            "rthk",
+            20,
+            "47人顛覆案｜特區強烈譴責西方國家及反華勢力肆無忌憚抺黑攻擊",
+            "特區政府表示，就法庭昨日就一宗「串謀顛覆國家政權」案判刑，一些美西方國家包括美國、英國、歐盟、澳洲、加拿大等政府當局、反華組織、反華政客、外國媒體等，藉此對香港特區肆無忌憚地作出失實抹黑和惡意攻擊，特區政府表示強烈譴責和反對。",
+        ),
+        (
+            "nsa",
+            "rthk",
+            37,
+            "47人顛覆案｜駐港國安公署指美國等少數國家為犯罪分子包庇張目",
+            "47人顛覆政權案，其中45名罪成的被告日前判刑。駐港國家安全公署表示，針對美國等少數國家政府及政客無理叫囂，公然為香港特區日前審判的犯罪分子包庇張目，甚至揮舞制裁大棒橫加干預，公署堅定支持特區司法機關，依法懲治任何危害國家安全的行為和活動。",
+        ),
+        (
+            "other",
+            "cna",
+            20,
+            "金馬獎將登場 陸委會：85名陸籍人士申請來台",
+            "（中央社記者李雅雯台北21日電）第61屆金馬獎頒獎典禮將登場，陸委會表示，共有85名陸籍人士申請來台。",
+        ),
+    ];
+    let stories = |with_case: bool| {
+        let mut clusterer = Clusterer::new(Config::default());
+        for (id, outlet, hours, title, body) in reports {
+            let mut f =
+                ArticleFeatures::from_article(&text, &article(id, outlet, hours, title, &[body]));
+            assert_eq!(f.case.is_some(), id != "other", "{id}: {:?}", f.case);
+            if !with_case {
+                f.case = None;
+            }
+            clusterer.add(&f);
+        }
+        let snap = clusterer.snapshot();
+        reports
+            .iter()
+            .map(|r| event_and_story(&snap, r.0).1)
+            .collect::<Vec<_>>()
+    };
+    let with = stories(true);
+    assert!(with[..3].iter().all(|s| *s == with[0]), "{with:?}");
+    assert_ne!(with[3], with[0], "{with:?}");
+    // The words alone do not bring these reports together.
+    let without = stories(false);
+    assert!(without[..3].iter().any(|s| *s != without[0]), "{without:?}");
+}
+
 /// Market reports: one event per market and trading session, one story per market, and
 /// nothing else joins them, however alike their words are.
 #[test]

@@ -15,6 +15,7 @@
 //! dictionaries and compiles the alias table, which takes a fraction of a second.
 
 mod aliases;
+mod cases;
 mod convert;
 mod dates;
 mod entities;
@@ -32,6 +33,7 @@ use jieba_rs::Jieba;
 use serde::Serialize;
 
 pub use aliases::{AliasGroup, AliasTable, AliasVariant, CuratedEntry, EntityKind};
+pub use cases::named_case;
 pub use convert::{opencc_taiwan_phrases, t2s};
 pub use dates::{DateMention, dates_in, local_offset};
 pub use entities::Entity;
