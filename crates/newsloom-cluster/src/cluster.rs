@@ -447,6 +447,7 @@ impl Clusterer {
     /// would read with another meaning. Version 2: centroids are term-sorted vectors with
     /// idf frozen at insertion (version 1 kept raw weights in maps). Version 3: market
     /// reports are clustered by series and session (events and stories carry their series).
+    /// Version 4: stories remember the named cases they hold.
     pub const STATE_VERSION: u32 = 4;
 
     pub fn new(config: Config) -> Self {
