@@ -77,6 +77,25 @@ mod tests {
         );
     }
 
+    /// `newsloom analyze` shows the case, so a reader can see why reports were grouped.
+    #[test]
+    fn the_analysis_carries_the_case() {
+        let article: newsloom_model::Article = serde_json::from_value(serde_json::json!({
+            "id": "rthk-47", "source": {"path": "t.html", "format": "html"},
+            "outlet": "香港電台", "outlet_id": "rthk", "url": null, "mirror_url": null,
+            "title": "47人顛覆案｜中聯辦堅決支持司法機構公正判決　譴責外部抹黑",
+            "published": null, "published_precision": null, "authors": [], "editors": [],
+            "dateline": null, "script": "hant", "language": "zh",
+            "body": [{"kind": "paragraph", "text": "中聯辦表示，堅決支持司法機構依法作出公正判決。"}],
+            "images": [], "related": []
+        }))
+        .unwrap_or_else(|e| panic!("test article: {e}"));
+        let analysis = TextLayer::default().analyze(&article);
+        assert_eq!(analysis.case.as_deref(), Some("47人案"));
+        let json = serde_json::to_value(&analysis).unwrap_or_default();
+        assert_eq!(json["case"], "47人案");
+    }
+
     #[test]
     fn plans_bills_small_counts_and_plain_titles_name_no_case() {
         for title in [

@@ -97,6 +97,10 @@ pub struct Analysis {
     /// absent for other articles (see [`recurring_report`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<RecurringReport>,
+    /// The named case the title reports on (`47人案`), absent for other articles (see
+    /// [`named_case`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
 }
 
 /// The text layer: conversion, folding, alias canonicalization, segmentation and analysis.
@@ -246,6 +250,7 @@ impl TextLayer {
         let dates = dates::find_dates(article, &sentences);
         let published = article.published.map(|p| p.with_timezone(&chrono::Utc));
         let report = recurring_report(&matching.title, published);
+        let case = named_case(&matching.title);
         Analysis {
             id: article.id.clone(),
             matching,
@@ -254,6 +259,7 @@ impl TextLayer {
             quotes,
             dates,
             report,
+            case,
         }
     }
 
