@@ -659,17 +659,11 @@ impl Clusterer {
                 let best_story = story_scores
                     .into_iter()
                     .filter(|&(_, s)| s >= self.config.story_threshold)
-                    .filter(|&(sk, _)| {
-                        self.stories.get(&sk).is_some_and(|st| {
-                            st.series.is_none()
-                                && companies_agree(&st.companies, f.company.as_deref())
-                                && self.within_span(st.founded.min(time), st.last.max(time))
-                        })
-                    })
+                    .filter(|&(sk, _)| self.may_join_story(sk, f, time))
                     .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
                 // A report naming a case joins the case's story, however few words it
                 // shares with it.
-                let best_story = self.case_story(f).map(|sk| (sk, 1.0)).or(best_story);
+                let best_story = self.case_story(f, time).map(|sk| (sk, 1.0)).or(best_story);
                 let (story_key, new_story) = match best_story {
                     Some((sk, _)) => (sk, false),
                     None => (self.new_story(&f.id, time), true),
@@ -816,16 +810,20 @@ impl Clusterer {
         }
     }
 
+    /// Whether an article published at `time` may found an event in story `sk`: not a
+    /// market series' story, no clearly different company's results, within the span.
+    fn may_join_story(&self, sk: u32, f: &ArticleFeatures, time: i64) -> bool {
+        self.stories.get(&sk).is_some_and(|st| {
+            st.series.is_none()
+                && companies_agree(&st.companies, f.company.as_deref())
+                && self.within_span(st.founded.min(time), st.last.max(time))
+        })
+    }
+
     /// The live story of the case `f` names, when the article may join it.
-    fn case_story(&self, f: &ArticleFeatures) -> Option<u32> {
-        let case = f.case.as_ref()?;
-        let time = f.published.unwrap_or(self.clock);
-        let &sk = self.case_stories.get(case)?;
-        let st = self.stories.get(&sk)?;
-        (st.series.is_none()
-            && companies_agree(&st.companies, f.company.as_deref())
-            && self.within_span(st.founded.min(time), st.last.max(time)))
-        .then_some(sk)
+    fn case_story(&self, f: &ArticleFeatures, time: i64) -> Option<u32> {
+        let &sk = self.case_stories.get(f.case.as_ref()?)?;
+        self.may_join_story(sk, f, time).then_some(sk)
     }
 
     /// Records that the story of `event` holds reports of `case`; when the case already has
@@ -836,7 +834,6 @@ impl Clusterer {
         };
         if let Some(&other) = self.case_stories.get(case)
             && other != story
-            && self.stories.contains_key(&other)
             && self.may_merge(story, other)
         {
             story = self.merge_stories(story, other, merged);
