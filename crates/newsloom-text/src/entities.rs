@@ -115,7 +115,12 @@ fn is_not_entity(word: &str) -> bool {
     const ABBREVIATIONS: &str = "中俄美日韩朝英法德台港澳欧印越菲泰乌以巴伊";
     let chars: Vec<char> = word.chars().collect();
     let pair = chars.len() == 2 && chars.iter().all(|&c| ABBREVIATIONS.contains(c));
-    pair || word.ends_with("关系")
+    // A side, its army or its press (乌军, 以方, 俄媒): jieba's HMM tags the ones its
+    // dictionary lacks as names.
+    let side =
+        matches!(chars.as_slice(), [a, b] if ABBREVIATIONS.contains(*a) && "方军媒".contains(*b));
+    pair || side
+        || word.ends_with("关系")
         || word.ends_with("各国")
         || matches!(
             word,
@@ -268,6 +273,182 @@ pub(crate) fn sentence_mentions(layer: &TextLayer, view: &SentenceView) -> Vec<M
     out
 }
 
+/// Makes an article's unknown person names agree with each other. jieba's HMM cuts the same
+/// name differently by what follows it: `黎智英表示` gives 黎智英 but `黎智英及3间` gives
+/// 黎智|英及, and `续由黎智英` glues the verb on. A name that the article also writes longer
+/// right at this place becomes the longer one (黎智 → 黎智英); then an unknown word that ends
+/// with another of the article's person names of three characters or more, one the article
+/// reads at least as often, becomes that name (续由黎智英 → 黎智英), as does such a name with
+/// one character glued after it (戴耀廷外 → 戴耀廷). Names from the alias table are left as
+/// they are.
+pub(crate) fn consistent_names(
+    layer: &TextLayer,
+    views: &[SentenceView],
+    mentions: &mut [Vec<Mention>],
+) {
+    for pass in [Fix::Extend, Fix::Trim] {
+        let names = article_person_names(views, mentions);
+        for (view, sentence) in views.iter().zip(mentions.iter_mut()) {
+            let text: Vec<char> = view.simplified.chars().collect();
+            let mut moved = Vec::new();
+            for (i, m) in sentence.iter_mut().enumerate() {
+                let Some(word) = unresolved_person(layer, &text, m) else {
+                    continue;
+                };
+                let better = match pass {
+                    Fix::Extend => longer_here(&names, &word, &text, m.start),
+                    Fix::Trim => name_inside(layer, &names, &word, m.start),
+                };
+                if let Some((n, start)) = better {
+                    let end = start + n.name.chars().count();
+                    m.surface = view.surface(start, end, &n.name);
+                    (m.start, m.end, m.id) = (start, end, n.id.clone());
+                    moved.push(i);
+                }
+            }
+            // A name extended over the next word (黎智|英及 → 黎智英) takes its place: the
+            // rest of that word (`place:英及`) is no mention.
+            let spans: Vec<(usize, usize, usize)> = moved
+                .iter()
+                .filter_map(|&i| sentence.get(i).map(|m| (i, m.start, m.end)))
+                .collect();
+            let mut i = 0;
+            sentence.retain(|m| {
+                let keep = spans
+                    .iter()
+                    .all(|&(j, s, e)| j == i || m.end <= s || m.start >= e);
+                i += 1;
+                keep
+            });
+        }
+    }
+}
+
+/// The longest of the article's person names that starts with `word` and that the text
+/// reads right here, at char `start`.
+fn longer_here<'n>(
+    names: &'n [PersonName],
+    word: &str,
+    text: &[char],
+    start: usize,
+) -> Option<(&'n PersonName, usize)> {
+    names
+        .iter()
+        .filter(|n| n.name.len() > word.len() && n.name.starts_with(word))
+        .filter(|n| {
+            let len = n.name.chars().count();
+            text.get(start..start + len)
+                .is_some_and(|w| w.iter().copied().eq(n.name.chars()))
+        })
+        .max_by_key(|n| n.name.len())
+        .map(|n| (n, start))
+}
+
+/// The person name inside an unknown `word` (at char `start`) with a glued word before or a
+/// glued character after it, when the article reads that name at least as often as `word`.
+/// A word that only adds characters after a shorter name is often the full name (岩屋毅
+/// after 岩屋, 齐藤铁夫 after 齐藤): only one character glued after a full name goes
+/// (戴耀廷外). Before a name, the kept part must be a full name (岩屋毅 is not 屋毅 because
+/// the HMM once cut 屋毅 out of it) and what goes must not begin a name.
+fn name_inside<'n>(
+    layer: &TextLayer,
+    names: &'n [PersonName],
+    word: &str,
+    start: usize,
+) -> Option<(&'n PersonName, usize)> {
+    if layer.jieba().has_word(word) {
+        return None;
+    }
+    let own = names
+        .iter()
+        .find(|n| n.name == word)
+        .map_or(0, |n| n.mentions);
+    let len = word.chars().count();
+    names
+        .iter()
+        .filter(|n| n.name.len() < word.len() && n.mentions >= own)
+        .filter_map(|n| {
+            let name_len = n.name.chars().count();
+            if name_len < 3 {
+                return None;
+            }
+            let skip = if word.starts_with(n.name.as_str()) && len == name_len + 1 {
+                0
+            } else if word.ends_with(n.name.as_str()) && is_glued_head(layer, word, len - name_len)
+            {
+                len - name_len
+            } else {
+                return None;
+            };
+            Some((n, start + skip))
+        })
+        .max_by_key(|(n, _)| n.name.len())
+}
+
+/// True when the first `chars` characters of `word` are a word glued before a name rather
+/// than the start of a longer name: two characters or more (续由, 传召, 一窥), or one that
+/// jieba's dictionary tags as a function word or verb (但, 为, 救, 令). A character tagged
+/// a name, a noun or an adjective (罗, 葛, 古) may begin a transliteration or a Japanese
+/// name (罗辛斯基, 古贺辰德) and stays.
+fn is_glued_head(layer: &TextLayer, word: &str, chars: usize) -> bool {
+    if chars >= 2 {
+        return true;
+    }
+    let head: String = word.chars().take(chars).collect();
+    layer
+        .jieba()
+        .tag(&head, false)
+        .first()
+        .is_some_and(|t| matches!(t.tag, "c" | "p" | "v" | "d" | "t" | "u" | "r"))
+}
+
+#[derive(Clone, Copy)]
+enum Fix {
+    Extend,
+    Trim,
+}
+
+/// Every person name the article's mentions read (simplified), with its entity id and the
+/// number of mentions that read it.
+fn article_person_names(views: &[SentenceView], mentions: &[Vec<Mention>]) -> Vec<PersonName> {
+    let mut names: Vec<PersonName> = Vec::new();
+    for (view, sentence) in views.iter().zip(mentions) {
+        let text: Vec<char> = view.simplified.chars().collect();
+        for m in sentence.iter().filter(|m| m.kind == EntityKind::Person) {
+            let Some(word) = text
+                .get(m.start..m.end)
+                .map(|w| w.iter().collect::<String>())
+            else {
+                continue;
+            };
+            match names.iter_mut().find(|n| n.name == word) {
+                Some(n) => n.mentions += 1,
+                None => names.push(PersonName {
+                    name: word,
+                    id: m.id.clone(),
+                    mentions: 1,
+                }),
+            }
+        }
+    }
+    names
+}
+
+struct PersonName {
+    name: String,
+    id: String,
+    mentions: usize,
+}
+
+/// The simplified word of a person mention the alias table did not name.
+fn unresolved_person(layer: &TextLayer, text: &[char], m: &Mention) -> Option<String> {
+    if m.kind != EntityKind::Person {
+        return None;
+    }
+    let word: String = text.get(m.start..m.end)?.iter().collect();
+    (!layer.resolved().by_form.contains_key(&word)).then_some(word)
+}
+
 /// Collects the entities of an article from its sentences' mentions, merged by id.
 pub(crate) fn collect_entities(mentions: &[Vec<Mention>]) -> Vec<Entity> {
     let mut order: Vec<Entity> = Vec::new();
@@ -394,6 +575,60 @@ mod tests {
             Some(vec!["黎智英".to_string()]),
             "the surface is the name alone"
         );
+    }
+
+    /// A report with this title and these paragraphs (the rest as in [`cna_report`]).
+    fn report(title: &str, paragraphs: &[&str]) -> Article {
+        Article {
+            title: title.into(),
+            body: paragraphs.iter().map(|p| Block::paragraph(*p)).collect(),
+            ..cna_report(&[])
+        }
+    }
+
+    /// Sentences of one report (agora-pen-2411, 2024-11-22, `【黎智英案】黎否認「遊說」指制裁…`):
+    /// jieba's HMM cuts 黎智|英及 in one and glues 续由 onto the name in another.
+    #[test]
+    fn an_article_reads_one_name_however_jieba_cuts_it() {
+        let found = ids(&report(
+            "【黎智英案】黎否認「遊說」指制裁",
+            &[
+                "黎智英表示「旁人可即管錯誤解讀，真相終將在天國得勝，對我來說這已足夠」。",
+                "壹傳媒創辦人黎智英及3間與《蘋果日報》相關的公司，被控「串謀勾結外國勢力」及「串謀刊印煽動刊物」等罪，周五（22日）在西九龍裁判法院踏入第95天審訊，續由黎智英出庭作供接受辯方主問。",
+            ],
+        ));
+        assert!(found.contains(&"person:黎智英".to_string()), "{found:?}");
+        for cut in ["person:黎智", "person:续由黎智英", "place:英及"] {
+            assert!(!found.contains(&cut.to_string()), "{cut} in {found:?}");
+        }
+    }
+
+    /// A side's army is not a person (agora-pen-2411, 2024-11).
+    #[test]
+    fn a_sides_army_is_no_person() {
+        let found = ids(&report(
+            "美国允许国防承包商赴乌克兰维修武器",
+            &[
+                "据美国官员称，美国允许少数美国国防承包商在乌克兰境内工作，以维护和修理由五角大楼向乌军提供的武器。",
+            ],
+        ));
+        assert!(found.contains(&"place:乌克兰".to_string()), "{found:?}");
+        assert!(!found.contains(&"person:乌军".to_string()), "{found:?}");
+    }
+
+    /// A transliteration is not cut to the part the HMM also found on its own (agora-pen-2411,
+    /// 2024-11: 羅辛斯基 in the report that names 布里辛斯基).
+    #[test]
+    fn a_full_name_is_not_cut_to_a_shorter_one() {
+        let found = ids(&report(
+            "波蘭核電廠計畫",
+            &[
+                "美國駐波蘭大使布里辛斯基（Mark Brzezinski）將該專案稱為「兩國共同致力於清潔、安全能源未來的象徵」，並重申美國對支援波蘭能源轉型的承諾。",
+                "PEJ財務總監羅辛斯基（Wojciech Rosiński）指出，這進一步強化了波美兩國的合作關係，也為兩國未來的技術與經濟合作開啟新篇章。",
+            ],
+        ));
+        assert!(found.contains(&"person:辛斯基".to_string()), "{found:?}");
+        assert!(found.contains(&"person:罗辛斯基".to_string()), "{found:?}");
     }
 
     #[test]

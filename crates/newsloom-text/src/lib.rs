@@ -241,10 +241,11 @@ impl TextLayer {
             .iter()
             .map(|s| entities::SentenceView::new(&s.text))
             .collect();
-        let mentions: Vec<Vec<entities::Mention>> = views
+        let mut mentions: Vec<Vec<entities::Mention>> = views
             .iter()
             .map(|v| entities::sentence_mentions(self, v))
             .collect();
+        entities::consistent_names(self, &views, &mut mentions);
         let entities = entities::without_credits(entities::collect_entities(&mentions), article);
         let quotes = quotes::find_quotes(self, &sentences, &views, &mentions);
         let dates = dates::find_dates(article, &sentences);
