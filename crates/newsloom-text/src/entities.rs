@@ -286,7 +286,7 @@ pub(crate) fn consistent_names(
     views: &[SentenceView],
     mentions: &mut [Vec<Mention>],
 ) {
-    for pass in [Fix::Extend, Fix::Trim] {
+    for pass in [Fix::Extend, Fix::Trim, Fix::Surname] {
         let names = article_person_names(views, mentions);
         for (view, sentence) in views.iter().zip(mentions.iter_mut()) {
             let text: Vec<char> = view.simplified.chars().collect();
@@ -298,10 +298,12 @@ pub(crate) fn consistent_names(
                 let better = match pass {
                     Fix::Extend => longer_here(&names, &word, &text, m.start),
                     Fix::Trim => name_inside(layer, &names, &word, m.start),
+                    Fix::Surname => surname_reference(layer, &names, &word, m.start),
                 };
-                if let Some((n, start)) = better {
-                    let end = start + n.name.chars().count();
-                    m.surface = view.surface(start, end, &n.name);
+                if let Some((n, start, end)) = better {
+                    let fallback: String =
+                        text.get(start..end).unwrap_or_default().iter().collect();
+                    m.surface = view.surface(start, end, &fallback);
                     (m.start, m.end, m.id) = (start, end, n.id.clone());
                     moved.push(i);
                 }
@@ -331,7 +333,7 @@ fn longer_here<'n>(
     word: &str,
     text: &[char],
     start: usize,
-) -> Option<(&'n PersonName, usize)> {
+) -> Option<(&'n PersonName, usize, usize)> {
     names
         .iter()
         .filter(|n| n.name.len() > word.len() && n.name.starts_with(word))
@@ -341,7 +343,7 @@ fn longer_here<'n>(
                 .is_some_and(|w| w.iter().copied().eq(n.name.chars()))
         })
         .max_by_key(|n| n.name.len())
-        .map(|n| (n, start))
+        .map(|n| (n, start, start + n.name.chars().count()))
 }
 
 /// The person name inside an unknown `word` (at char `start`) with a glued word before or a
@@ -355,7 +357,7 @@ fn name_inside<'n>(
     names: &'n [PersonName],
     word: &str,
     start: usize,
-) -> Option<(&'n PersonName, usize)> {
+) -> Option<(&'n PersonName, usize, usize)> {
     if layer.jieba().has_word(word) {
         return None;
     }
@@ -380,9 +382,9 @@ fn name_inside<'n>(
             } else {
                 return None;
             };
-            Some((n, start + skip))
+            Some((n, start + skip, start + skip + name_len))
         })
-        .max_by_key(|(n, _)| n.name.len())
+        .max_by_key(|(n, _, _)| n.name.len())
 }
 
 /// True when the first `chars` characters of `word` are a word glued before a name rather
@@ -391,21 +393,83 @@ fn name_inside<'n>(
 /// a name, a noun or an adjective (罗, 葛, 古) may begin a transliteration or a Japanese
 /// name (罗辛斯基, 古贺辰德) and stays.
 fn is_glued_head(layer: &TextLayer, word: &str, chars: usize) -> bool {
-    if chars >= 2 {
-        return true;
+    chars >= 2
+        || (chars == 1
+            && word
+                .chars()
+                .next()
+                .is_some_and(|c| is_function_char(layer, c)))
+}
+
+/// True when a character next to a bare surname joins it to the sentence rather than being
+/// a given name: an adverb, preposition, conjunction, particle or pronoun as jieba tags it
+/// (`黎曾`, `向黎`), or one of the verbs reports put after a surname (`黎续指`, `黎称`).
+/// Other verbs are common in given names (`黎见恩`) and are left alone, as are characters
+/// of transliterations (`马特`, `沃特` are not 马斯克 and 沃尔兹) and `某` (`王某` is someone
+/// unnamed).
+fn is_surname_glue(layer: &TextLayer, c: char) -> bool {
+    const VERBS: &str = "续称指说表回认否直强透问答批促";
+    const NEVER: &str = "特斯尔克坦尼某";
+    if NEVER.contains(c) {
+        return false;
     }
-    let head: String = word.chars().take(chars).collect();
+    VERBS.contains(c)
+        || layer
+            .jieba()
+            .tag(c.encode_utf8(&mut [0; 4]), false)
+            .first()
+            .is_some_and(|t| matches!(t.tag, "c" | "p" | "d" | "u" | "r"))
+}
+
+/// True when jieba's dictionary tags the character, as a word of its own, a conjunction,
+/// preposition, verb, adverb, time word, particle or pronoun: never a name's first character.
+fn is_function_char(layer: &TextLayer, c: char) -> bool {
     layer
         .jieba()
-        .tag(&head, false)
+        .tag(c.encode_utf8(&mut [0; 4]), false)
         .first()
         .is_some_and(|t| matches!(t.tag, "c" | "p" | "v" | "d" | "t" | "u" | "r"))
+}
+
+/// The person a surname stands for in an unknown two-character word that glues it to the
+/// sentence (`黎曾`, `黎续`, `向黎`: Hong Kong copy names 黎智英 by his surname
+/// after the first mention), when exactly one of the article's full names (three characters
+/// or more) has that surname: the name, and the surname's span.
+fn surname_reference<'n>(
+    layer: &TextLayer,
+    names: &'n [PersonName],
+    word: &str,
+    start: usize,
+) -> Option<(&'n PersonName, usize, usize)> {
+    let chars: Vec<char> = word.chars().collect();
+    let [a, b] = chars.as_slice() else {
+        return None;
+    };
+    if layer.jieba().has_word(word) {
+        return None;
+    }
+    let (surname, at) = if is_surname_glue(layer, *b) {
+        (*a, start)
+    } else if is_surname_glue(layer, *a) {
+        (*b, start + 1)
+    } else {
+        return None;
+    };
+    let mut bearers = names
+        .iter()
+        .filter(|n| n.name.chars().count() >= 3 && n.name.starts_with(surname));
+    let only = bearers.next()?;
+    if bearers.any(|n| n.id != only.id) {
+        return None;
+    }
+    Some((only, at, at + 1))
 }
 
 #[derive(Clone, Copy)]
 enum Fix {
     Extend,
     Trim,
+    Surname,
 }
 
 /// Every person name the article's mentions read (simplified), with its entity id and the
@@ -601,6 +665,37 @@ mod tests {
         for cut in ["person:黎智", "person:续由黎智英", "place:英及"] {
             assert!(!found.contains(&cut.to_string()), "{cut} in {found:?}");
         }
+    }
+
+    /// Hong Kong copy names 黎智英 by his surname after the first mention (agora-pen-2411,
+    /// 2024-11-20, `【黎智英案】首日作供申蘋果核心價值…`); jieba glues the surname to the next
+    /// word (`黎续`, `黎曾`). His son 黎見恩 is not him.
+    #[test]
+    fn a_surname_alone_is_the_article_s_person_of_that_name() {
+        let layer = TextLayer::default();
+        let a = report(
+            "【黎智英案】首日作供申蘋果核心價值：與港人同冀法治民主自由",
+            &[
+                "黎智英的太太、女兒、兒子黎見恩、天主教香港教區榮休主教陳日君樞機均有到庭旁聽。",
+                "黎續指，當時拍下林榮基離港照片的攝影師要求《蘋果》把照片放在頭版，故他把照片亦傳予陳沛敏，最終陳決定照片刊登在《蘋果》頭版。",
+                "至於在2020年5月時，黎曾向張發訊息提及「請考慮蘋果日報發動一人一信救香港」，黎確認為編採指示。",
+            ],
+        );
+        let entities = layer.analyze(&a).entities;
+        let found: Vec<&str> = entities.iter().map(|e| e.id.as_str()).collect();
+        for junk in ["person:黎续", "person:黎曾"] {
+            assert!(!found.contains(&junk), "{junk} in {found:?}");
+        }
+        let lai = entities.iter().find(|e| e.id == "person:黎智英");
+        assert_eq!(
+            lai.map(|e| e.names.clone()),
+            Some(vec!["黎智英".to_string(), "黎".to_string()]),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|id| id.starts_with("person:黎见")),
+            "the son stays apart: {found:?}"
+        );
     }
 
     /// A side's army is not a person (agora-pen-2411, 2024-11).
