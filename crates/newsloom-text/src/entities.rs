@@ -286,17 +286,20 @@ pub(crate) fn consistent_names(
     views: &[SentenceView],
     mentions: &mut [Vec<Mention>],
 ) {
+    let texts: Vec<Vec<char>> = views
+        .iter()
+        .map(|v| v.simplified.chars().collect())
+        .collect();
     for pass in [Fix::Extend, Fix::Trim, Fix::Surname] {
-        let names = article_person_names(views, mentions);
-        for (view, sentence) in views.iter().zip(mentions.iter_mut()) {
-            let text: Vec<char> = view.simplified.chars().collect();
+        let names = article_person_names(&texts, mentions);
+        for ((view, text), sentence) in views.iter().zip(&texts).zip(mentions.iter_mut()) {
             let mut moved = Vec::new();
             for (i, m) in sentence.iter_mut().enumerate() {
-                let Some(word) = unresolved_person(layer, &text, m) else {
+                let Some(word) = unresolved_person(layer, text, m) else {
                     continue;
                 };
                 let better = match pass {
-                    Fix::Extend => longer_here(&names, &word, &text, m.start),
+                    Fix::Extend => longer_here(&names, &word, text, m.start),
                     Fix::Trim => name_inside(layer, &names, &word, m.start),
                     Fix::Surname => surname_reference(layer, &names, &word, m.start),
                 };
@@ -308,22 +311,27 @@ pub(crate) fn consistent_names(
                     moved.push(i);
                 }
             }
-            // A name extended over the next word (黎智|英及 → 黎智英) takes its place: the
-            // rest of that word (`place:英及`) is no mention.
-            let spans: Vec<(usize, usize, usize)> = moved
-                .iter()
-                .filter_map(|&i| sentence.get(i).map(|m| (i, m.start, m.end)))
-                .collect();
-            let mut i = 0;
-            sentence.retain(|m| {
-                let keep = spans
-                    .iter()
-                    .all(|&(j, s, e)| j == i || m.end <= s || m.start >= e);
-                i += 1;
-                keep
-            });
+            drop_overlapped(sentence, &moved);
         }
     }
+}
+
+/// Drops the mentions that overlap one of the `moved` ones: a name extended over the next
+/// word (黎智|英及 → 黎智英) takes its place, and the rest of that word (`place:英及`) is no
+/// mention.
+fn drop_overlapped(sentence: &mut Vec<Mention>, moved: &[usize]) {
+    let spans: Vec<(usize, usize, usize)> = moved
+        .iter()
+        .filter_map(|&i| sentence.get(i).map(|m| (i, m.start, m.end)))
+        .collect();
+    let mut i = 0;
+    sentence.retain(|m| {
+        let keep = spans
+            .iter()
+            .all(|&(j, s, e)| j == i || m.end <= s || m.start >= e);
+        i += 1;
+        keep
+    });
 }
 
 /// The longest of the article's person names that starts with `word` and that the text
@@ -403,12 +411,12 @@ fn is_glued_head(layer: &TextLayer, word: &str, chars: usize) -> bool {
 
 /// True when a character next to a bare surname joins it to the sentence rather than being
 /// a given name: an adverb, preposition, conjunction, particle or pronoun as jieba tags it
-/// (`黎曾`, `向黎`), or one of the verbs reports put after a surname (`黎续指`, `黎称`).
-/// Other verbs are common in given names (`黎见恩`) and are left alone, as are characters
+/// (`黎曾`, `向黎`), or the first character of a reporting verb (`黎续指`, `黎称`, `黎否认`).
+/// Other verbs are common in given names (`黎见恩`, `邓强`) and are left alone, as are characters
 /// of transliterations (`马特`, `沃特` are not 马斯克 and 沃尔兹) and `某` (`王某` is someone
 /// unnamed).
 fn is_surname_glue(layer: &TextLayer, c: char) -> bool {
-    const VERBS: &str = "续称指说表回认否直强透问答批促";
+    const VERBS: &str = "续称指说表回认否直透问答批促";
     const NEVER: &str = "特斯尔克坦尼某";
     if NEVER.contains(c) {
         return false;
@@ -474,10 +482,9 @@ enum Fix {
 
 /// Every person name the article's mentions read (simplified), with its entity id and the
 /// number of mentions that read it.
-fn article_person_names(views: &[SentenceView], mentions: &[Vec<Mention>]) -> Vec<PersonName> {
+fn article_person_names(texts: &[Vec<char>], mentions: &[Vec<Mention>]) -> Vec<PersonName> {
     let mut names: Vec<PersonName> = Vec::new();
-    for (view, sentence) in views.iter().zip(mentions) {
-        let text: Vec<char> = view.simplified.chars().collect();
+    for (text, sentence) in texts.iter().zip(mentions) {
         for m in sentence.iter().filter(|m| m.kind == EntityKind::Person) {
             let Some(word) = text
                 .get(m.start..m.end)
