@@ -421,22 +421,21 @@ fn is_surname_glue(layer: &TextLayer, c: char) -> bool {
     if NEVER.contains(c) {
         return false;
     }
-    VERBS.contains(c)
-        || layer
-            .jieba()
-            .tag(c.encode_utf8(&mut [0; 4]), false)
-            .first()
-            .is_some_and(|t| matches!(t.tag, "c" | "p" | "d" | "u" | "r"))
+    VERBS.contains(c) || char_tagged(layer, c, &["c", "p", "d", "u", "r"])
 }
 
 /// True when jieba's dictionary tags the character, as a word of its own, a conjunction,
 /// preposition, verb, adverb, time word, particle or pronoun: never a name's first character.
 fn is_function_char(layer: &TextLayer, c: char) -> bool {
-    layer
-        .jieba()
-        .tag(c.encode_utf8(&mut [0; 4]), false)
-        .first()
-        .is_some_and(|t| matches!(t.tag, "c" | "p" | "v" | "d" | "t" | "u" | "r"))
+    char_tagged(layer, c, &["c", "p", "v", "d", "t", "u", "r"])
+}
+
+/// True when jieba's part-of-speech tag of one character, read as a word of its own, is one
+/// of `tags`.
+fn char_tagged(layer: &TextLayer, c: char, tags: &[&str]) -> bool {
+    let mut utf8 = [0; 4];
+    let tagged = layer.jieba().tag(c.encode_utf8(&mut utf8), false);
+    tagged.first().is_some_and(|t| tags.contains(&t.tag))
 }
 
 /// The person a surname stands for in an unknown two-character word that glues it to the
