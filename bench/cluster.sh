@@ -38,6 +38,34 @@ run() { # label, args...
   echo "$label: $(cat "$OUT/$label.json") peak_rss_kb=$rss"
 }
 
+# What this machine charges for running two cores at once, whatever the program: a CPU-bound
+# job with no shared data (sha256 of 300 MB) alone and as two concurrent copies, five rounds.
+# On a shared virtual machine the second core's CPU-seconds cost more; jobs 2's per-CPU-s
+# figure below pays the same penalty, so read it against this ratio.
+calibrate() {
+  local blob alone="" pair=""
+  blob=$(mktemp)
+  head -c 300000000 /dev/zero >"$blob"
+  cpu() { /usr/bin/time -f "%U" sha256sum "$blob" 2>&1 >/dev/null | tail -1; }
+  for _ in 1 2 3 4 5; do
+    alone="$alone $(cpu)"
+    pair="$pair $( (cpu & cpu; wait) | tr '\n' ' ')"
+  done
+  rm -f "$blob"
+  python3 - "$alone" "$pair" "$OUT/machine.json" <<'PY'
+import json, statistics, sys
+alone = [float(x) for x in sys.argv[1].split()]
+pair = [float(x) for x in sys.argv[2].split()]
+penalty = statistics.median(pair) / statistics.median(alone)
+json.dump({"alone_cpu_s": alone, "pair_cpu_s": pair, "concurrency_penalty": penalty},
+          open(sys.argv[3], "w"))
+print(f"machine: CPU-s of one sha256 job alone median {statistics.median(alone):.2f}, "
+      f"two at once median {statistics.median(pair):.2f}: concurrency penalty x{penalty:.2f}")
+PY
+}
+echo "== machine calibration"
+calibrate
+
 echo "== agora-pen-2411 full stream"
 run agora-j1 agora --jobs 1
 run agora-j2 agora --jobs 2
@@ -66,6 +94,16 @@ print(f"newsloom/datasketch docs per CPU-s (jobs 1): {n['docs_per_cpu_s'] / d['d
       f"same decisions {d.get('decisions_equal_to_newsloom')}/{d['docs']}")
 print(f"datasketch with its default sha1 shingle hash: {s['docs_per_cpu_s']:.0f} docs per CPU-s, "
       f"recall {s['recall']:.4f}, precision {s['precision']:.4f}")
+for label in ("synth-j1", "synth-j2"):
+    r = json.load(open(f"{out}/{label}.json"))
+    reps = r["rep_articles_per_cpu_s"]
+    print(f"{label}: {r['articles_per_cpu_s']:.0f} articles per CPU-s over the run; per repetition "
+          f"p10 {reps['p10']:.0f}, median {reps['median']:.0f}, p90 {reps['p90']:.0f} ({r['reps']} repetitions)")
+j1 = json.load(open(f"{out}/synth-j1.json"))
+j2 = json.load(open(f"{out}/synth-j2.json"))
+print(f"jobs 2 / jobs 1 per CPU-s: {j2['articles_per_cpu_s'] / j1['articles_per_cpu_s']:.2f} "
+      f"(this machine, same run: two concurrent sha256 jobs use "
+      f"x{json.load(open(f'{out}/machine.json'))['concurrency_penalty']:.2f} the CPU-s of one alone)")
 print(f"newsloom production Deduper (exact body hash first, >= min_chars, passages): "
       f"{prod['docs_per_cpu_s']:.0f} docs per CPU-s, recall {prod['recall']:.4f}, precision {prod['precision']:.4f}")
 PY
