@@ -15,6 +15,11 @@
 //!
 //! Because phase 2 always takes *all* unplaced articles in publication order, the final
 //! store is the same whether a run completed at once or was killed and rerun.
+//!
+//! Events, stories, entity mentions and duplicates are derived data. When the store's were
+//! made by a release that clusters ([`Clusterer::STATE_VERSION`]) or reads articles
+//! ([`newsloom_text::ANALYSIS_VERSION`]) differently, phase 2 takes every stored article and
+//! makes them again, in one transaction, instead of mixing two readings in one store.
 
 use newsloom_cluster::{ArticleFeatures, Clusterer, Clusters, Config};
 use newsloom_ingest::readers::Outcome;
@@ -26,7 +31,7 @@ use newsloom_store::{
     OutcomeKind, PassageReuse, RunCounts, RunInfo, RunRecord, Store, StoreError, StoryMerge,
     StoryRecord,
 };
-use newsloom_text::{AliasMiner, AliasTable, Entity, MinedAliases, TextLayer};
+use newsloom_text::{ANALYSIS_VERSION, AliasMiner, AliasTable, Entity, MinedAliases, TextLayer};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -316,16 +321,12 @@ fn cluster_phase(
     options: &DigestOptions,
     report: &mut DigestReport,
 ) -> Result<(), DigestError> {
-    // A state saved by another version of newsloom (another layout) cannot be resumed; it
-    // is derived data, so a new clusterer places every stored article again.
-    let rebuild = store
-        .cluster_state_version()?
-        .is_some_and(|(format, version)| format == STATE_KEY_FORMAT && version != STATE_VERSION);
-    let pending = if rebuild {
+    let rebuild = rebuild_reason(store)?;
+    let pending = if let Some(reason) = rebuild {
         let all = store.all_articles()?;
         tracing::warn!(
             articles = all.len(),
-            "the saved clusterer state is from another version of newsloom; clustering every stored article again"
+            "{reason}; analyzing and clustering every stored article again"
         );
         all
     } else {
@@ -336,6 +337,7 @@ fn cluster_phase(
     }
     // New articles teach new name variants (`蒲亭（Vladimir Putin）`) before they are matched.
     // A rebuild sees every article again, so it mines from scratch.
+    let rebuild = rebuild.is_some();
     let mined = if rebuild {
         MinedAliases::default()
     } else {
@@ -401,10 +403,16 @@ fn cluster_phase(
             ..cluster_update(&finished, &live, merges, state)
         }),
         fingerprints,
-        blobs: vec![(
-            MINED_ALIASES_KEY.to_string(),
-            to_blob(&mined, MINED_ALIASES_VERSION)?,
-        )],
+        blobs: vec![
+            (
+                MINED_ALIASES_KEY.to_string(),
+                to_blob(&mined, MINED_ALIASES_VERSION)?,
+            ),
+            (
+                ANALYSIS_KEY.to_string(),
+                to_blob(&ANALYSIS_VERSION, ANALYSIS_VERSION)?,
+            ),
+        ],
         ..Batch::default()
     };
     add_duplicates(&mut batch, &finished);
@@ -413,6 +421,32 @@ fn cluster_phase(
     store.put_batch(&batch)?;
     tracing::info!(seconds = started.elapsed().as_secs_f64(), "clusters stored");
     Ok(())
+}
+
+/// Key of the text-layer version ([`ANALYSIS_VERSION`]) that read the stored articles.
+const ANALYSIS_KEY: &str = "text_analysis";
+
+/// Why the derived data of the store (events, stories, entity mentions, duplicates) must be
+/// made again from its stored articles, if it must: it is derived data, so a release that
+/// reads or clusters articles differently places every stored article again rather than
+/// refusing the store or mixing two readings in it.
+fn rebuild_reason(store: &Store) -> Result<Option<&'static str>, DigestError> {
+    let Some((format, version)) = store.cluster_state_version()? else {
+        return Ok(None); // nothing clustered yet
+    };
+    if format == STATE_KEY_FORMAT && version != STATE_VERSION {
+        return Ok(Some(
+            "the saved clusterer state is from another version of newsloom",
+        ));
+    }
+    // Stores from before the version was recorded were read by an older text layer too.
+    let read_by = store.load_blob(ANALYSIS_KEY)?.map(|b| b.version);
+    if read_by != Some(ANALYSIS_VERSION) {
+        return Ok(Some(
+            "the stored articles were read by another version of the text layer",
+        ));
+    }
+    Ok(None)
 }
 
 /// The matching forms and MinHash signature of an article, named by the scheme that made

@@ -197,3 +197,56 @@ fn a_clusterer_state_of_another_version_is_rebuilt_from_the_stored_articles() {
     assert_eq!((again.parsed, again.clustered), (0, 0));
     assert_eq!(shape(&store).0, 5);
 }
+
+/// A store whose articles an older text layer read (here: one that found an entity the
+/// current layer does not, and recorded analysis version 0) is read again as a whole: the
+/// stale mention and entity go, every article's mentions are the current reading's, and the
+/// clustering is the same as a fresh digest's.
+#[test]
+fn articles_read_by_another_text_layer_are_read_again() {
+    use newsloom_store::{Batch, ClusterState, EntityRecord, MentionRecord};
+    let dir = tempfile::tempdir().unwrap();
+    let (input, mut store) = digest_all_but_004(dir.path());
+    let current = store.counts().unwrap();
+    assert!(current.mentions > 0, "the seeds mention people and places");
+    // What an older release left: its own reading of an article, under its version.
+    let article = store.all_articles().unwrap().remove(0).id;
+    let older = ClusterState {
+        format: "json".into(),
+        version: 0,
+        data: b"0".to_vec(),
+    };
+    store
+        .put_batch(&Batch {
+            blobs: vec![("text_analysis".into(), older)],
+            entities: vec![EntityRecord {
+                id: "person:王毅访".into(),
+                kind: "person".into(),
+                name: "王毅访".into(),
+                aliases: vec!["王毅访".into()],
+            }],
+            mentions: vec![MentionRecord {
+                article_id: article.clone(),
+                entity_id: "person:王毅访".into(),
+                alias: "王毅访".into(),
+                count: 1,
+            }],
+            ..Default::default()
+        })
+        .unwrap();
+    let before = shape(&store);
+
+    let report = run(&mut store, std::slice::from_ref(&input));
+    assert_eq!(report.parsed, 0, "documents are not parsed again");
+    assert_eq!(report.clustered, 4, "every stored article is read again");
+    let after = store.counts().unwrap();
+    assert_eq!(
+        (after.entities, after.mentions),
+        (current.entities, current.mentions),
+        "the old reading's entity and mention are gone, the current reading's are all there"
+    );
+    assert_eq!(shape(&store), before, "same events and stories as before");
+    // Read once: the next digest resumes.
+    let again = run(&mut store, std::slice::from_ref(&input));
+    assert_eq!((again.parsed, again.clustered), (0, 0));
+}

@@ -237,7 +237,10 @@ pub struct ClusterState {
 
 /// A change to events and stories, applied atomically with the clusterer state.
 ///
-/// Order of application: `replace_all` clears every event and story; then stories are
+/// Order of application: `replace_all` clears every event and story (and, in a
+/// [`crate::Store::put_batch`], every row derived from reading the articles: entity mentions,
+/// entities, near-duplicate links and passage reuse, which a rebuild's batch supplies anew for
+/// every stored article, before they are written); then stories are
 /// upserted, events upserted (membership replaced), `removed_events` deleted, `merges`
 /// applied (chains within the update are followed: `a→b`, `b→c` merges both into `c`),
 /// `removed_stories` deleted; then

@@ -179,6 +179,15 @@ fn upsert_source(tx: &Connection, ctx: &Ctx, root: &str) -> Result<i64> {
 
 fn write_batch(tx: &Connection, ctx: &Ctx, batch: &Batch) -> Result<BatchOutcome> {
     let mut outcome = BatchOutcome::default();
+    if batch.clusters.as_ref().is_some_and(|u| u.replace_all) {
+        // A rebuild read every stored article again: what the previous reading derived goes,
+        // or mentions and duplicates that the new reading no longer finds would linger.
+        tx.execute_batch(
+            "DELETE FROM article_mentions; DELETE FROM entity_aliases; DELETE FROM entities;
+             DELETE FROM near_duplicates; DELETE FROM passage_reuse;",
+        )
+        .map_err(ctx.err("clearing the previous reading of the articles"))?;
+    }
     for entity in &batch.entities {
         put_entity(tx, ctx, entity)?;
     }

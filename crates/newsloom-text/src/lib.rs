@@ -103,6 +103,13 @@ pub struct Analysis {
     pub case: Option<String>,
 }
 
+/// Version of how this layer reads an article: what [`TextLayer::analyze`] and
+/// [`TextLayer::matching_form`] return for the same article and alias table. Every change
+/// that reads some article differently (a rule for names, a conversion table, a date
+/// pattern) bumps it, so that a store analyzed by another release is read again rather than
+/// left half in the old reading (`newsloom digest` checks it).
+pub const ANALYSIS_VERSION: u32 = 1;
+
 /// The text layer: conversion, folding, alias canonicalization, segmentation and analysis.
 pub struct TextLayer {
     aliases: ResolvedAliases,

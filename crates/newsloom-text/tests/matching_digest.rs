@@ -3,6 +3,8 @@
 //! test pins a digest of the matching forms of every agora-pen-2411 title, body block and
 //! whole page text (`<repo>/../shared`; skipped with a message when absent, a failure when
 //! `CI=true`). Change the digest only together with a deliberate change of the matching form.
+//! A second digest pins what `analyze` reads from a sample of the pages to
+//! `ANALYSIS_VERSION`, which stores record (see that constant).
 
 #[path = "../examples/common/mod.rs"]
 mod common;
@@ -16,17 +18,25 @@ fn fnv(h: &mut u64, bytes: &[u8]) {
     }
 }
 
-#[test]
-fn agora_matching_forms_are_unchanged() {
+/// The agora corpus beside the repository; `None` (after saying so) when it is absent
+/// outside CI.
+fn agora_root() -> Option<std::path::PathBuf> {
     let root = common::shared_dir()
         .map(|s| s.join("corpora/agora-pen-2411"))
         .filter(|p| p.is_dir());
-    let Some(root) = root else {
+    if root.is_none() {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "../shared/corpora/agora-pen-2411 missing under CI"
         );
         eprintln!("skipping: ../shared/corpora/agora-pen-2411 not present");
+    }
+    root
+}
+
+#[test]
+fn agora_matching_forms_are_unchanged() {
+    let Some(root) = agora_root() else {
         return;
     };
     let layer = TextLayer::default();
@@ -51,4 +61,34 @@ fn agora_matching_forms_are_unchanged() {
     }
     eprintln!("{texts} texts, {bytes} bytes of matching form, digest {digest:#018x}");
     assert_eq!((texts, digest), (72_089, 0x1b05_e03c_277a_3680));
+}
+
+/// What the layer reads from an article is versioned ([`newsloom_text::ANALYSIS_VERSION`]):
+/// `newsloom digest` reads a store's articles again when the version it recorded differs.
+/// This pins a digest of the analyses (sentences, entities, quotes, dates) of every fifth
+/// agora-pen-2411 page to the version, so no change reads articles differently unnoticed:
+/// when it fails, bump `ANALYSIS_VERSION` and pin the new digest with it.
+#[test]
+fn agora_analyses_are_those_of_this_analysis_version() {
+    let Some(root) = agora_root() else {
+        return;
+    };
+    let layer = TextLayer::default();
+    let mut digest = 0xcbf2_9ce4_8422_2325u64;
+    let mut analyses = 0usize;
+    for path in common::agora_pages(&root).iter().step_by(5) {
+        let Some(page) = common::read_agora_page(path, &root) else {
+            continue;
+        };
+        let analysis = layer.analyze(&page.article());
+        let json = serde_json::to_vec(&analysis).expect("an analysis serializes");
+        fnv(&mut digest, &json);
+        analyses += 1;
+    }
+    eprintln!("{analyses} analyses, digest {digest:#018x}");
+    assert_eq!(
+        (newsloom_text::ANALYSIS_VERSION, analyses, digest),
+        (1, 1438, 0x530d_5067_9580_87fd),
+        "the layer reads articles differently: bump ANALYSIS_VERSION, pin the new digest"
+    );
 }
