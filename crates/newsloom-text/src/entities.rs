@@ -235,7 +235,9 @@ pub(crate) fn sentence_mentions(layer: &TextLayer, view: &SentenceView) -> Vec<M
             (group.id.clone(), group.kind)
         } else {
             let han = word.chars().count() >= 2 && word.chars().all(is_han);
-            if !han || NOT_NAMES.contains(&word) {
+            // A title is no name, whatever jieba's dictionary says (it tags 顾问 `nr`, and
+            // `顾问表示` then reads as a person speaking).
+            if !han || NOT_NAMES.contains(&word) || TITLES.contains(&word) {
                 continue;
             }
             let prev = i.checked_sub(1).and_then(|p| tags.get(p)).map(|t| t.word);
@@ -314,6 +316,7 @@ pub(crate) fn consistent_names(
             drop_overlapped(sentence, &moved);
         }
     }
+    drop_ambiguous_surnames(layer, &texts, mentions);
 }
 
 /// Drops the mentions that overlap one of the `moved` ones: a name extended over the next
@@ -448,6 +451,21 @@ fn surname_reference<'n>(
     word: &str,
     start: usize,
 ) -> Option<(&'n PersonName, usize, usize)> {
+    let (at, bearers) = surname_bearers(layer, names, word)?;
+    let [only] = bearers.as_slice() else {
+        return None;
+    };
+    Some((only, start + at, start + at + 1))
+}
+
+/// For an unknown two-character word that glues a surname to the sentence: the surname's
+/// offset in the word, and the article's distinct full names (three characters or more, by
+/// entity id) that bear the surname.
+fn surname_bearers<'n>(
+    layer: &TextLayer,
+    names: &'n [PersonName],
+    word: &str,
+) -> Option<(usize, Vec<&'n PersonName>)> {
     let chars: Vec<char> = word.chars().collect();
     let [a, b] = chars.as_slice() else {
         return None;
@@ -456,20 +474,36 @@ fn surname_reference<'n>(
         return None;
     }
     let (surname, at) = if is_surname_glue(layer, *b) {
-        (*a, start)
+        (*a, 0)
     } else if is_surname_glue(layer, *a) {
-        (*b, start + 1)
+        (*b, 1)
     } else {
         return None;
     };
-    let mut bearers = names
+    let mut bearers: Vec<&PersonName> = Vec::new();
+    for n in names
         .iter()
-        .filter(|n| n.name.chars().count() >= 3 && n.name.starts_with(surname));
-    let only = bearers.next()?;
-    if bearers.any(|n| n.id != only.id) {
-        return None;
+        .filter(|n| n.name.chars().count() >= 3 && n.name.starts_with(surname))
+    {
+        if !bearers.iter().any(|b| b.id == n.id) {
+            bearers.push(n);
+        }
     }
-    Some((only, at, at + 1))
+    Some((at, bearers))
+}
+
+/// Drops the person mentions that glue to the sentence a surname several of the article's
+/// full names bear (`李为`, `问李` beside 李柱铭 and 李永达): it stands for one of them, but
+/// the text does not say which, and it is no person of its own.
+fn drop_ambiguous_surnames(layer: &TextLayer, texts: &[Vec<char>], mentions: &mut [Vec<Mention>]) {
+    let names = article_person_names(texts, mentions);
+    for (text, sentence) in texts.iter().zip(mentions.iter_mut()) {
+        sentence.retain(|m| {
+            let bearers = unresolved_person(layer, text, m)
+                .and_then(|word| surname_bearers(layer, &names, &word));
+            bearers.is_none_or(|(_, b)| b.len() < 2)
+        });
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -702,6 +736,37 @@ mod tests {
             found.iter().any(|id| id.starts_with("person:黎见")),
             "the son stays apart: {found:?}"
         );
+    }
+
+    /// A title is nobody, even where jieba's dictionary tags it a name (agora-pen-2411,
+    /// 2024-11: 14 reports had `person:顾问`).
+    #[test]
+    fn a_title_is_no_person() {
+        let found = ids(&report(
+            "國家安全顧問：拜登將在過渡會議上敦促特朗普支持烏克蘭",
+            &["這位顧問表示，特朗普「與其他總統不同，他可能會根據早上用哪隻腳觸地來改變決定」。"],
+        ));
+        assert!(found.contains(&"person:特朗普".to_string()), "{found:?}");
+        assert!(!found.iter().any(|id| id.contains("顾问")), "{found:?}");
+    }
+
+    /// A surname glued to the sentence that two of the article's people bear is neither of
+    /// them for sure, and nobody of its own (agora-pen-2411, 2024-11-20, the sentencing of
+    /// the 47: 岑子杰 and 岑敖晖).
+    #[test]
+    fn a_surname_two_people_bear_is_no_person_of_its_own() {
+        let found = ids(&report(
+            "【47人案】45人判囚4年2個月至10年",
+            &[
+                "法官在判詞又指，社民連的岑子杰（4年3個月）是「積極參加者」，同意如當選會無差別否決預算案，亦以7年作量刑起點，另因岑曾任沙田區區議員再給予2個月減刑。",
+                "岑敖暉被判6年9個月。",
+                "至於就辯方指岑如獲獄中行為良好的刑期扣減，其還押日數可被視為已服畢5年刑期，法官就認為岑是否獲減刑屬懲教署署長事務。",
+            ],
+        ));
+        assert!(found.contains(&"person:岑子杰".to_string()), "{found:?}");
+        for junk in ["person:因岑", "person:指岑"] {
+            assert!(!found.contains(&junk.to_string()), "{junk} in {found:?}");
+        }
     }
 
     /// A side's army is not a person (agora-pen-2411, 2024-11).
