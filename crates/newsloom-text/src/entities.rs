@@ -88,9 +88,24 @@ pub(crate) const TITLES: &[&str] = &[
     "党魁",
 ];
 
-/// Words jieba tags as names that are not names in news copy.
+/// Words jieba tags as names that are not names in news copy: its dictionary tags some
+/// ordinary words `nr`, and a title next to one (`左翼总统`, `陆军司令`) or a speech verb
+/// (`宣言指出`) would make it a person.
 const NOT_NAMES: &[&str] = &[
-    "中方", "俄方", "美方", "双方", "各方", "外界", "官方", "当局",
+    "中方",
+    "俄方",
+    "美方",
+    "双方",
+    "各方",
+    "外界",
+    "官方",
+    "当局",
+    "宣言",
+    "左翼",
+    "令人",
+    "保守派",
+    "安保",
+    "陆军",
 ];
 
 /// True when the token ending at char `end` is the given-name part of a full name
