@@ -4,7 +4,8 @@
 //! whenever the process dies:
 //!
 //! 1. **Ingest.** Documents are read in chunks on a thread pool. A document whose bytes hash
-//!    to what the store recorded is not parsed again. Each chunk's documents and articles are
+//!    to what the store recorded is not parsed again, unless another release's readers
+//!    ([`newsloom_ingest::READING_VERSION`]) read the store's documents. Each chunk's documents and articles are
 //!    written in one transaction: a document row means "done", so a rerun after a crash
 //!    redoes exactly the chunks that were not committed.
 //! 2. **Cluster.** Every stored article that belongs to no event yet — this run's new
@@ -23,7 +24,7 @@
 
 use newsloom_cluster::{ArticleFeatures, Clusterer, Clusters, Config};
 use newsloom_ingest::readers::Outcome;
-use newsloom_ingest::{Input, Summary, collect_inputs, read_bytes};
+use newsloom_ingest::{Input, READING_VERSION, Summary, collect_inputs, read_bytes};
 use newsloom_model::Article;
 use newsloom_store::{
     Batch, ClusterState, ClusterUpdate, ContentHash, DocumentOutcome, DocumentRecord,
@@ -170,7 +171,16 @@ fn ingest_phase(
     report: &mut DigestReport,
 ) -> Result<(), DigestError> {
     let inputs = collect_inputs(roots, &mut report.summary);
-    let known = store.document_hashes()?;
+    let known = if read_by_this_release(store)? {
+        store.document_hashes()?
+    } else {
+        // Unchanged files are parsed again: their articles are what this release reads in
+        // them (changed ones become revisions and are clustered again).
+        tracing::warn!(
+            "the stored documents were read by another version of newsloom's readers; reading every document again"
+        );
+        HashMap::new()
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .build()?;
@@ -202,7 +212,30 @@ fn ingest_phase(
             report.new_articles += outcome.new_articles;
             report.revised_articles += outcome.revised_articles;
         }
-        Ok(())
+        Ok::<(), DigestError>(())
+    })?;
+    // Recorded once every document of the run is in: a run killed before reads them all
+    // again next time.
+    store.put_batch(&Batch {
+        blobs: vec![(
+            READING_KEY.to_string(),
+            to_blob(&READING_VERSION, READING_VERSION)?,
+        )],
+        ..Batch::default()
+    })?;
+    Ok(())
+}
+
+/// Key of the readers' version ([`READING_VERSION`]) that read the stored documents.
+const READING_KEY: &str = "reading";
+
+/// True when the stored documents were read by this release's readers (or there are none).
+fn read_by_this_release(store: &Store) -> Result<bool, DigestError> {
+    let recorded = store.load_blob(READING_KEY)?.map(|b| b.version);
+    Ok(match recorded {
+        Some(version) => version == READING_VERSION,
+        // A store from before the version was recorded, unless it holds no document yet.
+        None => store.counts()?.documents == 0,
     })
 }
 

@@ -198,27 +198,32 @@ fn a_clusterer_state_of_another_version_is_rebuilt_from_the_stored_articles() {
     assert_eq!(shape(&store).0, 5);
 }
 
+/// What an older release records under a store key (`kv`): that its version 0 did that job.
+fn version_of_an_older_release(key: &str) -> (String, newsloom_store::ClusterState) {
+    let blob = newsloom_store::ClusterState {
+        format: "json".into(),
+        version: 0,
+        data: b"0".to_vec(),
+    };
+    (key.to_string(), blob)
+}
+
 /// A store whose articles an older text layer read (here: one that found an entity the
 /// current layer does not, and recorded analysis version 0) is read again as a whole: the
 /// stale mention and entity go, every article's mentions are the current reading's, and the
 /// clustering is the same as a fresh digest's.
 #[test]
 fn articles_read_by_another_text_layer_are_read_again() {
-    use newsloom_store::{Batch, ClusterState, EntityRecord, MentionRecord};
+    use newsloom_store::{Batch, EntityRecord, MentionRecord};
     let dir = tempfile::tempdir().unwrap();
     let (input, mut store) = digest_all_but_004(dir.path());
     let current = store.counts().unwrap();
     assert!(current.mentions > 0, "the seeds mention people and places");
     // What an older release left: its own reading of an article, under its version.
     let article = store.all_articles().unwrap().remove(0).id;
-    let older = ClusterState {
-        format: "json".into(),
-        version: 0,
-        data: b"0".to_vec(),
-    };
     store
         .put_batch(&Batch {
-            blobs: vec![("text_analysis".into(), older)],
+            blobs: vec![version_of_an_older_release("text_analysis")],
             entities: vec![EntityRecord {
                 id: "person:王毅访".into(),
                 kind: "person".into(),
@@ -249,4 +254,38 @@ fn articles_read_by_another_text_layer_are_read_again() {
     // Read once: the next digest resumes.
     let again = run(&mut store, std::slice::from_ref(&input));
     assert_eq!((again.parsed, again.clustered), (0, 0));
+}
+
+/// Documents another release's readers read are read again, though their files did not
+/// change: the store holds what this release reads in them.
+#[test]
+fn documents_read_by_another_release_are_read_again() {
+    use newsloom_store::Batch;
+    let dir = tempfile::tempdir().unwrap();
+    let (input, mut store) = digest_all_but_004(dir.path());
+    let before = shape(&store);
+    store
+        .put_batch(&Batch {
+            blobs: vec![version_of_an_older_release("reading")],
+            ..Default::default()
+        })
+        .unwrap();
+    let report = run(&mut store, std::slice::from_ref(&input));
+    assert_eq!(
+        (report.parsed, report.unchanged),
+        (4, 0),
+        "every document is parsed again"
+    );
+    assert_eq!(
+        (report.new_articles, report.revised_articles),
+        (0, 0),
+        "the same articles: nothing new, nothing revised"
+    );
+    assert_eq!(shape(&store), before);
+    let again = run(&mut store, std::slice::from_ref(&input));
+    assert_eq!(
+        (again.parsed, again.unchanged),
+        (0, 4),
+        "read once, then skipped"
+    );
 }

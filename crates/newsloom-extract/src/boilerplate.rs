@@ -83,7 +83,7 @@ static TRAILING_CODE: LazyLock<Regex> =
 
 /// A bracketed credit line: `（记者…报导/责任编辑：…）`, `（編輯：…）`, `（看中国记者…编译）`.
 static CREDIT_PAREN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[（(][^（）()]{0,40}?(?:记者|記者|编辑|編輯|责编|責編|编译|編譯|报导|報導|撰稿|作者)[^（）()]{0,40}?[)）]")
+    Regex::new(r"[（(][^（）()]{0,40}?(?:记者|記者|编辑|編輯|责编|責編|编译|編譯|报导|報導|撰稿|作者|译者|譯者|核稿)[^（）()]{0,40}?[)）]")
         .expect("static regex")
 });
 

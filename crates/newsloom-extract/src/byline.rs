@@ -71,8 +71,11 @@ static REPORTER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-static EDITOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:责任编辑|責任編輯|编辑|編輯|责编|責編|校对|校對|审核|審核)[:：]\s*(?P<names>[\p{Han}·、/／ ]{2,30})")
+/// An editing role and its colon: the names follow, up to the next role
+/// (`（譯者：張茗喧/核稿：陳昱婷）`, `（編輯：邱國強/楊昇儒）`). CNA credits its translators
+/// (譯者) and copy editors (核稿) as well as its editors.
+static EDITOR_ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:责任编辑|責任編輯|编辑|編輯|责编|責編|校对|校對|审核|審核|核稿|译者|譯者|翻译|翻譯)[:：]\s*")
         .expect("static regex")
 });
 
@@ -213,10 +216,17 @@ pub fn parse_credits(text: &str) -> Byline {
             push_unique(&mut byline.authors, split_names(m.as_str()));
         }
     }
-    for c in EDITOR.captures_iter(text) {
-        if let Some(m) = c.name("names") {
-            push_unique(&mut byline.editors, split_names(m.as_str()));
-        }
+    let roles: Vec<_> = EDITOR_ROLE.find_iter(text).collect();
+    for (i, role) in roles.iter().enumerate() {
+        let until = roles.get(i + 1).map_or(text.len(), |next| next.start());
+        let names: String = text
+            .get(role.end()..until)
+            .unwrap_or_default()
+            .chars()
+            .take_while(|&c| crate::page::is_han(c) || matches!(c, '·' | '、' | '/' | '／' | ' '))
+            .take(30)
+            .collect();
+        push_unique(&mut byline.editors, split_names(&names));
     }
     if let Some(c) = AUTHOR.captures(text.trim())
         && let Some(m) = c.name("names")
@@ -345,6 +355,11 @@ mod tests {
         assert_eq!(
             parse_credits("（編輯：邱國強/楊昇儒）1120222").editors,
             vec!["邱國強", "楊昇儒"]
+        );
+        // CNA's translated reports (agora-pen-2411, 2024-11-27).
+        assert_eq!(
+            parse_credits("（譯者：張茗喧/核稿：陳昱婷）").editors,
+            vec!["張茗喧", "陳昱婷"]
         );
     }
 }

@@ -1,0 +1,48 @@
+//! What the readers make of documents is versioned ([`newsloom_ingest::READING_VERSION`]):
+//! `newsloom digest` reads a store's documents again when the version it recorded differs.
+//! This pins a digest of the articles read from every fifth document of agora-pen-2411 and
+//! mh-news (`../shared`; skipped with a message when absent, a failure when `CI=true`) to the
+//! version, so no change reads documents differently unnoticed: when it fails, bump
+//! `READING_VERSION` and pin the new digest with it.
+
+use newsloom_ingest::{READING_VERSION, Summary, collect_inputs, read_file};
+
+/// FNV-1a, 64 bits: enough to notice any changed byte.
+fn fnv(h: &mut u64, bytes: &[u8]) {
+    for &b in bytes {
+        *h = (*h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+}
+
+#[test]
+fn the_corpora_read_as_this_reading_version_reads_them() {
+    let mut digest = 0xcbf2_9ce4_8422_2325u64;
+    let (mut documents, mut articles) = (0usize, 0usize);
+    for name in ["agora-pen-2411", "mh-news"] {
+        let Some(dir) = newsloom_testkit::corpus("reading_version", name) else {
+            return;
+        };
+        let mut summary = Summary::default();
+        let mut inputs = collect_inputs(std::slice::from_ref(&dir), &mut summary);
+        inputs.sort_by(|a, b| a.path.cmp(&b.path));
+        for input in inputs.iter().step_by(5) {
+            let outcome = read_file(&input.path);
+            documents += 1;
+            // Paths relative to the corpus, so the digest does not depend on where it lies.
+            let relative = input.path.strip_prefix(&dir).unwrap_or(&input.path);
+            fnv(&mut digest, relative.display().to_string().as_bytes());
+            for mut article in outcome.articles {
+                article.source.path = String::new();
+                let json = serde_json::to_vec(&article).expect("an article serializes");
+                fnv(&mut digest, &json);
+                articles += 1;
+            }
+        }
+    }
+    eprintln!("{documents} documents, {articles} articles, digest {digest:#018x}");
+    assert_eq!(
+        (READING_VERSION, documents, articles, digest),
+        (1, 2056, 2026, 0xc3ae_0958_0093_da56),
+        "documents read differently: bump READING_VERSION, pin the new digest"
+    );
+}
