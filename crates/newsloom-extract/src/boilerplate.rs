@@ -93,6 +93,21 @@ static CREDIT_LINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// A block of credits only, role after role: `記者：衛斯　編輯：陸南才　網編：陳家傑`,
+/// `編輯/網編：畢子默`, `　網編：程皓楠` (RFA's closing lines).
+static CREDIT_ROLES_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    let roles = crate::byline::EDITOR_ROLES;
+    let role = format!(r"(?:记者|記者|{roles})(?:[/／]{roles})?\s*[:：]\s*");
+    let names = r"[\p{Han}·、/／ ]{2,30}(?:[（(]\p{Han}{1,8}[)）])?";
+    Regex::new(&format!(r"^(?:{role}{names}[\s\u{{3000}}]*)+$")).expect("static regex")
+});
+
+/// True when a whole block is credits (see [`CREDIT_LINE`] and [`CREDIT_ROLES_LINE`]).
+fn is_credit_line(text: &str) -> bool {
+    let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    text.len() <= 160 && (CREDIT_LINE.is_match(text) || CREDIT_ROLES_LINE.is_match(text))
+}
+
 /// A block that is nothing but a timestamp (`2024-11-30T15:28:11.400Z`, `2024-11-05 12:36`):
 /// an aggregator's or CMS's stamp, not text.
 static TIMESTAMP_ONLY: LazyLock<Regex> = LazyLock::new(|| {
@@ -179,7 +194,7 @@ fn lift_credits(text: &str, byline: &mut Byline) -> String {
     } else {
         std::borrow::Cow::Borrowed(text)
     };
-    if trimmed.len() <= 120 && CREDIT_LINE.is_match(&trimmed) {
+    if is_credit_line(&trimmed) {
         byline.merge(parse_credits(&trimmed));
         return String::new();
     }
@@ -245,5 +260,25 @@ mod tests {
         assert_eq!(cleaned.byline.editors, vec!["邱國強", "楊昇儒", "林清"]);
         assert_eq!(cleaned.byline.authors, vec!["历澄宇"]);
         assert_eq!(cleaned.byline.dateline.as_deref(), Some("台北"));
+    }
+
+    /// Closing credits of CNA's translated reports and RFA's stories (agora-pen-2411): the
+    /// names are the article's staff, not its text.
+    #[test]
+    fn lifts_translator_and_web_editor_credits() {
+        let cleaned = clean_blocks(vec![
+            p("英國派出約60名軍事人員。（譯者：張茗喧/核稿：陳昱婷）"),
+            p("記者：鍾廣政（台北）　編輯：李榮添　網編：池煥衡"),
+            p("編輯/網編：畢子默"),
+        ]);
+        assert_eq!(cleaned.blocks, vec![p("英國派出約60名軍事人員。")]);
+        assert_eq!(
+            cleaned.byline.editors,
+            vec!["張茗喧", "陳昱婷", "李榮添", "池煥衡", "畢子默"]
+        );
+        assert_eq!(cleaned.byline.authors, vec!["鍾廣政"]);
+        // A sentence that only mentions an editor stays.
+        let kept = clean_blocks(vec![p("編輯部表示：會繼續報導此事。")]);
+        assert_eq!(kept.blocks.len(), 1);
     }
 }

@@ -71,13 +71,18 @@ static REPORTER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// An editing role and its colon: the names follow, up to the next role
-/// (`（譯者：張茗喧/核稿：陳昱婷）`, `（編輯：邱國強/楊昇儒）`). CNA credits its translators
-/// (譯者) and copy editors (核稿) as well as its editors.
-static EDITOR_ROLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:责任编辑|責任編輯|编辑|編輯|责编|責編|校对|校對|审核|審核|核稿|译者|譯者|翻译|翻譯)[:：]\s*")
-        .expect("static regex")
+/// A credit role and its colon: the names follow, up to the next role. A reporter
+/// (`記者：鍾廣政（台北）`) is an author; editors include CNA's translators and copy editors
+/// (`（譯者：張茗喧/核稿：陳昱婷）`) and RFA's web editors (`編輯：施芷珊　網編：畢子默`).
+static CREDIT_ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:(?P<author>记者|記者)|{EDITOR_ROLES})\s*[:：]\s*"
+    ))
+    .expect("static regex")
 });
+
+/// The editing roles credit lines name (`責任編輯`, `網編`, `核稿`…), as a regex group.
+pub(crate) const EDITOR_ROLES: &str = "(?:责任编辑|責任編輯|编辑|編輯|责编|責編|网编|網編|校对|校對|审核|審核|核稿|译者|譯者|翻译|翻譯)";
 
 static AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:作者|撰稿|撰文|文|供稿)[:：/／]\s*(?P<names>[\p{Han}·、/／ ]{2,24})$")
@@ -216,17 +221,31 @@ pub fn parse_credits(text: &str) -> Byline {
             push_unique(&mut byline.authors, split_names(m.as_str()));
         }
     }
-    let roles: Vec<_> = EDITOR_ROLE.find_iter(text).collect();
+    let roles: Vec<_> = CREDIT_ROLE.captures_iter(text).collect();
     for (i, role) in roles.iter().enumerate() {
-        let until = roles.get(i + 1).map_or(text.len(), |next| next.start());
+        let (Some(whole), until) = (
+            role.get(0),
+            roles
+                .get(i + 1)
+                .and_then(|next| next.get(0))
+                .map_or(text.len(), |next| next.start()),
+        ) else {
+            continue;
+        };
+        // The names run to the next role, a bracket (`李向陽（台北）`) or a wide space.
         let names: String = text
-            .get(role.end()..until)
+            .get(whole.end()..until)
             .unwrap_or_default()
             .chars()
             .take_while(|&c| crate::page::is_han(c) || matches!(c, '·' | '、' | '/' | '／' | ' '))
             .take(30)
             .collect();
-        push_unique(&mut byline.editors, split_names(&names));
+        let into = if role.name("author").is_some() {
+            &mut byline.authors
+        } else {
+            &mut byline.editors
+        };
+        push_unique(into, split_names(&names));
     }
     if let Some(c) = AUTHOR.captures(text.trim())
         && let Some(m) = c.name("names")
@@ -361,5 +380,16 @@ mod tests {
             parse_credits("（譯者：張茗喧/核稿：陳昱婷）").editors,
             vec!["張茗喧", "陳昱婷"]
         );
+        // RFA's closing lines (agora-pen-2411).
+        let b = parse_credits("記者：鍾廣政（台北）　編輯：李榮添　網編：池煥衡");
+        assert_eq!(
+            (b.authors, b.editors),
+            (
+                vec!["鍾廣政".to_string()],
+                vec!["李榮添".to_string(), "池煥衡".to_string()]
+            )
+        );
+        assert_eq!(parse_credits("編輯/網編：畢子默").editors, vec!["畢子默"]);
+        assert_eq!(parse_credits("責編 ：鄧波兒").editors, vec!["鄧波兒"]);
     }
 }

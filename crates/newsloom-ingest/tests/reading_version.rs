@@ -42,7 +42,7 @@ fn the_corpora_read_as_this_reading_version_reads_them() {
     eprintln!("{documents} documents, {articles} articles, digest {digest:#018x}");
     assert_eq!(
         (READING_VERSION, documents, articles, digest),
-        (1, 2056, 2026, 0xc3ae_0958_0093_da56),
+        (2, 2056, 2026, 0xc332_ca54_031f_e42d),
         "documents read differently: bump READING_VERSION, pin the new digest"
     );
 }
