@@ -5,7 +5,8 @@
 //! part-of-speech tags on the simplified text (`nr`/`ns`/`nt`), and titles next to a word
 //! (`总统`, `外长`, `发言人` before or after an unknown word make it a person).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -88,25 +89,20 @@ pub(crate) const TITLES: &[&str] = &[
     "党魁",
 ];
 
-/// Words jieba tags as names that are not names in news copy: its dictionary tags some
-/// ordinary words `nr`, and a title next to one (`左翼总统`, `陆军司令`) or a speech verb
-/// (`宣言指出`) would make it a person.
-const NOT_NAMES: &[&str] = &[
-    "中方",
-    "俄方",
-    "美方",
-    "双方",
-    "各方",
-    "外界",
-    "官方",
-    "当局",
-    "宣言",
-    "左翼",
-    "令人",
-    "保守派",
-    "安保",
-    "陆军",
-];
+/// Words jieba's dictionary tags as names, places or organizations that name nothing in news
+/// copy (`data/not_entities.txt`, where the list says how it was chosen).
+fn is_listed_non_entity(word: &str) -> bool {
+    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            include_str!("../data/not_entities.txt")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect()
+        })
+        .contains(word)
+}
 
 /// True when the token ending at char `end` is the given-name part of a full name
 /// (`弗拉迪米尔·普京`, `德米特罗·库列巴`): the surname after the dot is the entity.
@@ -252,7 +248,7 @@ pub(crate) fn sentence_mentions(layer: &TextLayer, view: &SentenceView) -> Vec<M
             let han = word.chars().count() >= 2 && word.chars().all(is_han);
             // A title is no name, whatever jieba's dictionary says (it tags 顾问 `nr`, and
             // `顾问表示` then reads as a person speaking).
-            if !han || NOT_NAMES.contains(&word) || TITLES.contains(&word) {
+            if !han || is_listed_non_entity(word) || TITLES.contains(&word) {
                 continue;
             }
             let prev = i.checked_sub(1).and_then(|p| tags.get(p)).map(|t| t.word);
@@ -780,6 +776,24 @@ mod tests {
         ));
         assert!(found.contains(&"person:岑子杰".to_string()), "{found:?}");
         for junk in ["person:因岑", "person:指岑"] {
+            assert!(!found.contains(&junk.to_string()), "{junk} in {found:?}");
+        }
+    }
+
+    /// Ordinary words jieba's dictionary tags as places or names are no entities
+    /// (`data/not_entities.txt`; sentences from mh-news and agora-pen-2411).
+    #[test]
+    fn ordinary_words_tagged_as_names_are_no_entities() {
+        let found = ids(&report(
+            "德國議員：我們能容忍這個罪行嗎？",
+            &[
+                "許多人在其他地方必須要忍受的東西令我痛心，柏林是一個講究人權的城市。",
+                "維護基本人權是普世價值，台灣各縣市議會陸續通過提案。",
+            ],
+        ));
+        assert!(found.contains(&"place:柏林".to_string()), "{found:?}");
+        assert!(found.contains(&"place:台湾".to_string()), "{found:?}");
+        for junk in ["place:东西", "place:城市", "person:普世"] {
             assert!(!found.contains(&junk.to_string()), "{junk} in {found:?}");
         }
     }
