@@ -108,7 +108,7 @@ pub struct Analysis {
 /// that reads some article differently (a rule for names, a conversion table, a date
 /// pattern) bumps it, so that a store analyzed by another release is read again rather than
 /// left half in the old reading (`newsloom digest` checks it).
-pub const ANALYSIS_VERSION: u32 = 4;
+pub const ANALYSIS_VERSION: u32 = 5;
 
 /// The text layer: conversion, folding, alias canonicalization, segmentation and analysis.
 pub struct TextLayer {
@@ -252,6 +252,7 @@ impl TextLayer {
             .iter()
             .map(|v| entities::sentence_mentions(self, v))
             .collect();
+        entities::drop_wire_lead_mentions(&views, &mut mentions);
         entities::consistent_names(self, &views, &mut mentions);
         let entities = entities::without_credits(entities::collect_entities(&mentions), article);
         let quotes = quotes::find_quotes(self, &sentences, &views, &mentions);
