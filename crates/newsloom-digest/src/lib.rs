@@ -231,8 +231,7 @@ const READING_KEY: &str = "reading";
 
 /// True when the stored documents were read by this release's readers (or there are none).
 fn read_by_this_release(store: &Store) -> Result<bool, DigestError> {
-    let recorded = store.load_blob(READING_KEY)?.map(|b| b.version);
-    Ok(match recorded {
+    Ok(match recorded_version(store, READING_KEY)? {
         Some(version) => version == READING_VERSION,
         // A store from before the version was recorded, unless it holds no document yet.
         None => store.counts()?.documents == 0,
@@ -456,6 +455,11 @@ fn cluster_phase(
     Ok(())
 }
 
+/// The version recorded under `key` by the release that did that job on the store last.
+fn recorded_version(store: &Store, key: &str) -> Result<Option<u32>, DigestError> {
+    Ok(store.load_blob(key)?.map(|b| b.version))
+}
+
 /// Key of the text-layer version ([`ANALYSIS_VERSION`]) that read the stored articles.
 const ANALYSIS_KEY: &str = "text_analysis";
 
@@ -473,8 +477,7 @@ fn rebuild_reason(store: &Store) -> Result<Option<&'static str>, DigestError> {
         ));
     }
     // Stores from before the version was recorded were read by an older text layer too.
-    let read_by = store.load_blob(ANALYSIS_KEY)?.map(|b| b.version);
-    if read_by != Some(ANALYSIS_VERSION) {
+    if recorded_version(store, ANALYSIS_KEY)? != Some(ANALYSIS_VERSION) {
         return Ok(Some(
             "the stored articles were read by another version of the text layer",
         ));

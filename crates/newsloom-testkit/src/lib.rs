@@ -31,3 +31,24 @@ pub fn shared_dir(test: &str) -> Option<PathBuf> {
 pub fn corpus(test: &str, name: &str) -> Option<PathBuf> {
     shared_dir(test).map(|d| d.join("corpora").join(name))
 }
+
+/// A 64-bit FNV-1a digest of everything fed to it: what the pinning tests compare (the
+/// matching forms, the analyses, the articles read from the corpora), enough to notice any
+/// changed byte with no dependency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Digest(pub u64);
+
+impl Default for Digest {
+    fn default() -> Self {
+        Digest(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Digest {
+    /// Feeds `bytes` into the digest.
+    pub fn add(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}

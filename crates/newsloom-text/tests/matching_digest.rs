@@ -9,42 +9,20 @@
 #[path = "../examples/common/mod.rs"]
 mod common;
 
+use newsloom_testkit::{Digest, corpus};
 use newsloom_text::TextLayer;
-
-/// FNV-1a, 64 bits: enough to notice any changed byte, no dependency needed.
-fn fnv(h: &mut u64, bytes: &[u8]) {
-    for &b in bytes {
-        *h = (*h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-}
-
-/// The agora corpus beside the repository; `None` (after saying so) when it is absent
-/// outside CI.
-fn agora_root() -> Option<std::path::PathBuf> {
-    let root = common::shared_dir()
-        .map(|s| s.join("corpora/agora-pen-2411"))
-        .filter(|p| p.is_dir());
-    if root.is_none() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "../shared/corpora/agora-pen-2411 missing under CI"
-        );
-        eprintln!("skipping: ../shared/corpora/agora-pen-2411 not present");
-    }
-    root
-}
 
 #[test]
 fn agora_matching_forms_are_unchanged() {
-    let Some(root) = agora_root() else {
+    let Some(root) = corpus("agora_matching_forms_are_unchanged", "agora-pen-2411") else {
         return;
     };
     let layer = TextLayer::default();
-    let mut digest = 0xcbf2_9ce4_8422_2325u64;
+    let mut digest = Digest::default();
     let (mut texts, mut bytes) = (0usize, 0usize);
     let mut add = |form: String| {
-        fnv(&mut digest, form.as_bytes());
-        fnv(&mut digest, &[0xff]);
+        digest.add(form.as_bytes());
+        digest.add(&[0xff]);
         texts += 1;
         bytes += form.len();
     };
@@ -59,8 +37,11 @@ fn agora_matching_forms_are_unchanged() {
         }
         add(layer.matching_form(&page.text()));
     }
-    eprintln!("{texts} texts, {bytes} bytes of matching form, digest {digest:#018x}");
-    assert_eq!((texts, digest), (72_089, 0x08d4_7be6_98d4_f074));
+    eprintln!(
+        "{texts} texts, {bytes} bytes of matching form, digest {:#018x}",
+        digest.0
+    );
+    assert_eq!((texts, digest.0), (72_089, 0x08d4_7be6_98d4_f074));
 }
 
 /// What the layer reads from an article is versioned ([`newsloom_text::ANALYSIS_VERSION`]):
@@ -70,11 +51,12 @@ fn agora_matching_forms_are_unchanged() {
 /// when it fails, bump `ANALYSIS_VERSION` and pin the new digest with it.
 #[test]
 fn agora_analyses_are_those_of_this_analysis_version() {
-    let Some(root) = agora_root() else {
+    let test = "agora_analyses_are_those_of_this_analysis_version";
+    let Some(root) = corpus(test, "agora-pen-2411") else {
         return;
     };
     let layer = TextLayer::default();
-    let mut digest = 0xcbf2_9ce4_8422_2325u64;
+    let mut digest = Digest::default();
     let mut analyses = 0usize;
     for path in common::agora_pages(&root).iter().step_by(5) {
         let Some(page) = common::read_agora_page(path, &root) else {
@@ -82,12 +64,12 @@ fn agora_analyses_are_those_of_this_analysis_version() {
         };
         let analysis = layer.analyze(&page.article());
         let json = serde_json::to_vec(&analysis).expect("an analysis serializes");
-        fnv(&mut digest, &json);
+        digest.add(&json);
         analyses += 1;
     }
-    eprintln!("{analyses} analyses, digest {digest:#018x}");
+    eprintln!("{analyses} analyses, digest {:#018x}", digest.0);
     assert_eq!(
-        (newsloom_text::ANALYSIS_VERSION, analyses, digest),
+        (newsloom_text::ANALYSIS_VERSION, analyses, digest.0),
         (5, 1438, 0xaae3_5ad7_06ab_5b5b),
         "the layer reads articles differently: bump ANALYSIS_VERSION, pin the new digest"
     );
