@@ -34,7 +34,7 @@ use newsloom_store::{
 };
 use newsloom_text::{ANALYSIS_VERSION, AliasMiner, AliasTable, Entity, MinedAliases, TextLayer};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Why a digest could not complete. Input problems are never errors here: they are counted
@@ -163,6 +163,16 @@ enum Read {
     },
 }
 
+impl Read {
+    /// The document's key in the store.
+    fn location(&self) -> &str {
+        match self {
+            Read::Unchanged { location } => location,
+            Read::Parsed { record, .. } => &record.location,
+        }
+    }
+}
+
 fn ingest_phase(
     store: &mut Store,
     roots: &[PathBuf],
@@ -171,13 +181,20 @@ fn ingest_phase(
     report: &mut DigestReport,
 ) -> Result<(), DigestError> {
     let inputs = collect_inputs(roots, &mut report.summary);
-    let known = if read_by_this_release(store)? {
-        store.document_hashes()?
+    let stored = store.document_hashes()?;
+    let recorded = recorded_version(store, READING_KEY)?;
+    // A store from before the version was recorded was read by older readers, unless it
+    // holds no document yet.
+    let current = recorded == Some(READING_VERSION) || (recorded.is_none() && stored.is_empty());
+    // What this run reads is recorded until the store holds the current version.
+    let to_record = recorded != Some(READING_VERSION);
+    let known = if current {
+        stored
     } else {
         // Unchanged files are parsed again: their articles are what this release reads in
         // them (changed ones become revisions and are clustered again).
         tracing::warn!(
-            "the stored documents were read by another version of newsloom's readers; reading every document again"
+            "the stored documents were read by another version of newsloom's readers; reading this run's documents again"
         );
         HashMap::new()
     };
@@ -185,6 +202,7 @@ fn ingest_phase(
         .num_threads(options.jobs)
         .build()?;
     let chunk_size = options.batch_documents.max(1);
+    let mut seen: HashSet<String> = HashSet::new();
     // The pool reads the next chunk while this thread writes the current one to the store.
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Read>>(1);
     std::thread::scope(|scope| {
@@ -207,6 +225,9 @@ fn ingest_phase(
             }
         });
         for reads in rx {
+            if to_record {
+                seen.extend(reads.iter().map(|r| r.location().to_string()));
+            }
             let batch = batch_of(reads, report);
             let outcome = store.put_batch(&batch)?;
             report.new_articles += outcome.new_articles;
@@ -214,8 +235,29 @@ fn ingest_phase(
         }
         Ok::<(), DigestError>(())
     })?;
-    // Recorded once every document of the run is in: a run killed before reads them all
-    // again next time.
+    if to_record {
+        record_reading(store, &seen)?;
+    }
+    Ok(())
+}
+
+/// Records that this release's readers read the store's documents, once they have: when
+/// every stored document was among this run's (a run killed before the end, or one over
+/// other folders than the store's older documents, leaves the old version, and the next run
+/// reads its documents again).
+fn record_reading(store: &mut Store, seen: &HashSet<String>) -> Result<(), DigestError> {
+    let left = store
+        .document_hashes()?
+        .keys()
+        .filter(|location| !seen.contains(*location))
+        .count();
+    if left > 0 {
+        tracing::warn!(
+            documents = left,
+            "stored documents outside this run's inputs were read by another version of newsloom's readers; digest them again to read them as this version does"
+        );
+        return Ok(());
+    }
     store.put_batch(&Batch {
         blobs: vec![(
             READING_KEY.to_string(),
@@ -228,15 +270,6 @@ fn ingest_phase(
 
 /// Key of the readers' version ([`READING_VERSION`]) that read the stored documents.
 const READING_KEY: &str = "reading";
-
-/// True when the stored documents were read by this release's readers (or there are none).
-fn read_by_this_release(store: &Store) -> Result<bool, DigestError> {
-    Ok(match recorded_version(store, READING_KEY)? {
-        Some(version) => version == READING_VERSION,
-        // A store from before the version was recorded, unless it holds no document yet.
-        None => store.counts()?.documents == 0,
-    })
-}
 
 /// The key of a document in the store: its canonical path, so overlapping inputs
 /// (`digest news/` then `digest news/2024/`) name each file once.

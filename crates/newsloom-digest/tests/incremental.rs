@@ -289,3 +289,40 @@ fn documents_read_by_another_release_are_read_again() {
         "read once, then skipped"
     );
 }
+
+/// A run over other folders than the stored documents' leaves those documents as the older
+/// readers read them, and says so: the version is recorded once one run has read every
+/// stored document (the store keeps one version, not one per document, so digesting the
+/// folders one at a time reads them again until a run covers them all).
+#[test]
+fn documents_of_other_folders_are_read_again_when_digested() {
+    use newsloom_store::Batch;
+    let dir = tempfile::tempdir().unwrap();
+    let (input, mut store) = digest_all_but_004(dir.path());
+    store
+        .put_batch(&Batch {
+            blobs: vec![version_of_an_older_release("reading")],
+            ..Default::default()
+        })
+        .unwrap();
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    copy_seeds(&other, &["004"]);
+    let report = run(&mut store, std::slice::from_ref(&other));
+    assert_eq!(report.parsed, 1);
+    // Not recorded yet: the first folder's documents are read again when it is digested.
+    let report = run(&mut store, std::slice::from_ref(&input));
+    assert_eq!((report.parsed, report.unchanged), (4, 0));
+    let both = run(&mut store, &[input.clone(), other.clone()]);
+    assert_eq!(
+        (both.parsed, both.unchanged),
+        (5, 0),
+        "one run over the whole store"
+    );
+    let again = run(&mut store, &[input, other]);
+    assert_eq!(
+        (again.parsed, again.unchanged),
+        (0, 5),
+        "all read by this release now"
+    );
+}
