@@ -83,8 +83,11 @@ static TRAILING_CODE: LazyLock<Regex> =
 
 /// A bracketed credit line: `（记者…报导/责任编辑：…）`, `（編輯：…）`, `（看中国记者…编译）`.
 static CREDIT_PAREN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[（(][^（）()]{0,40}?(?:记者|記者|编辑|編輯|责编|責編|编译|編譯|报导|報導|撰稿|作者|译者|譯者|核稿)[^（）()]{0,40}?[)）]")
-        .expect("static regex")
+    let roles = crate::byline::EDITOR_ROLES;
+    Regex::new(&format!(
+        r"[（(][^（）()]{{0,40}}?(?:记者|記者|编译|編譯|报导|報導|撰稿|作者|{roles})[^（）()]{{0,40}}?[)）]"
+    ))
+    .expect("static regex")
 });
 
 /// A block that is only an editor or author line: `责任编辑：林清`, `作者：张三`.
@@ -99,12 +102,13 @@ static CREDIT_ROLES_LINE: LazyLock<Regex> = LazyLock::new(|| {
     let roles = crate::byline::EDITOR_ROLES;
     let role = format!(r"(?:记者|記者|{roles})(?:[/／]{roles})?\s*[:：]\s*");
     let names = r"[\p{Han}·、/／ ]{2,30}(?:[（(]\p{Han}{1,8}[)）])?";
-    Regex::new(&format!(r"^(?:{role}{names}[\s\u{{3000}}]*)+$")).expect("static regex")
+    // `\s` is Unicode's white space: it takes the wide space (U+3000) between roles.
+    Regex::new(&format!(r"^(?:{role}{names}\s*)+$")).expect("static regex")
 });
 
 /// True when a whole block is credits (see [`CREDIT_LINE`] and [`CREDIT_ROLES_LINE`]).
 fn is_credit_line(text: &str) -> bool {
-    let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    let text = text.trim();
     text.len() <= 160 && (CREDIT_LINE.is_match(text) || CREDIT_ROLES_LINE.is_match(text))
 }
 

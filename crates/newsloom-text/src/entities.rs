@@ -246,8 +246,8 @@ pub(crate) fn sentence_mentions(layer: &TextLayer, view: &SentenceView) -> Vec<M
             (group.id.clone(), group.kind)
         } else {
             let han = word.chars().count() >= 2 && word.chars().all(is_han);
-            // A title is no name, whatever jieba's dictionary says (it tags 顾问 `nr`, and
-            // `顾问表示` then reads as a person speaking).
+            // Listed ordinary words and titles are no names, whatever jieba's dictionary says
+            // (it tags 顾问 `nr`, and `顾问表示` then reads as a person speaking).
             if !han || is_listed_non_entity(word) || TITLES.contains(&word) {
                 continue;
             }
