@@ -17,7 +17,10 @@ pub enum PageKind {
     Article,
     /// An index of other pages: home page, section or tag page, pagination, archive.
     List,
-    /// Anything else: error pages, about pages, empty shells.
+    /// An error page (`404`, `页面不存在`): what a site serves where no article is. Never an
+    /// article, whatever text it carries.
+    Error,
+    /// Anything else: about pages, empty shells.
     Other,
 }
 
@@ -26,6 +29,7 @@ impl PageKind {
         match self {
             PageKind::Article => "article",
             PageKind::List => "list",
+            PageKind::Error => "error",
             PageKind::Other => "other",
         }
     }
@@ -57,14 +61,15 @@ pub struct PageSignals {
     pub page_text_chars: usize,
     /// The page has a title (headline) to give the article.
     pub has_title: bool,
-    /// The page says it is an error page (`404`, `页面不存在`, …).
+    /// The page says it is an error page (`404`, `页面不存在`, …) in its title, its location
+    /// or its few lines of text.
     pub looks_like_error: bool,
 }
 
 /// Classifies a page.
 pub fn classify(s: &PageSignals) -> PageKind {
     if s.looks_like_error {
-        return PageKind::Other;
+        return PageKind::Error;
     }
     let path_says_list = s.location.as_deref().is_some_and(location_looks_like_list);
     let prose = s.content_chars >= 80 && s.content_punctuation >= 2;
@@ -211,6 +216,6 @@ mod tests {
             looks_like_error: true,
             ..article
         };
-        assert_eq!(classify(&error), PageKind::Other);
+        assert_eq!(classify(&error), PageKind::Error);
     }
 }

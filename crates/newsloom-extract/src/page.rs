@@ -1347,6 +1347,83 @@ fn resolve(base: Option<&url::Url>, href: &str) -> String {
     }
 }
 
+/// Whether a page says it is an error page: in its title or a bare `404` headline (a
+/// headline that merely contains 找不到, "could not find", is news), in its file name
+/// (`404.html`, as static sites and mirrors publish theirs), or in the few words of text it
+/// has (`The requested page could not be found.` under the site's name as the title).
+fn says_error(
+    meta: &PageMeta,
+    location: &[Option<&str>],
+    body: &[Block],
+    body_chars: usize,
+) -> bool {
+    const TITLE_SIGNS: &[&str] = &[
+        "页面不存在",
+        "頁面不存在",
+        "页面找不到",
+        "找不到页面",
+        "找不到網頁",
+        "Page not found",
+        "page not found",
+        "Not Found",
+    ];
+    // Said in running text, these are how error pages word it; an article quoting one is
+    // longer than an error page's line or two.
+    const TEXT_SIGNS: &[&str] = &[
+        "could not be found",
+        "page not found",
+        "page you requested",
+        "page you are looking for",
+        "页面不存在",
+        "頁面不存在",
+        "网页不存在",
+        "網頁不存在",
+        "您访问的页面",
+        "您訪問的頁面",
+        "您要访问的页面",
+        "您要訪問的頁面",
+        "找不到您要",
+    ];
+    const ERROR_TEXT_CHARS: usize = 100;
+    let title = meta.html_title.as_deref().unwrap_or("").trim();
+    let by_title = title.starts_with("404")
+        || title.ends_with("404")
+        || TITLE_SIGNS.iter().any(|w| title.contains(w))
+        || meta.h1.iter().any(|h| h.trim() == "404");
+    let by_location = location.iter().flatten().any(|l| names_error_page(l));
+    let by_text = body_chars <= ERROR_TEXT_CHARS
+        && body.iter().any(|b| {
+            let text = b.text.to_lowercase();
+            TEXT_SIGNS.iter().any(|w| text.contains(w))
+        });
+    by_title || by_location || by_text
+}
+
+/// Whether a URL or path names an HTTP error page: a file named for the status
+/// (`404.html`, `500.htm`), or a site's one-segment path (`https://example.com/404/`).
+/// A numbered page deeper in a site (`/news/404`) is an article id, not an error.
+fn names_error_page(location: &str) -> bool {
+    const ERROR_CODES: &[&str] = &["400", "403", "404", "410", "500", "502", "503"];
+    let path = location.split(['?', '#']).next().unwrap_or(location);
+    let (path, on_site) = match url::Url::parse(path) {
+        Ok(u) if u.has_host() => (u.path().to_string(), true),
+        _ => (path.to_string(), false),
+    };
+    let segments: Vec<&str> = path.split(['/', '\\']).filter(|s| !s.is_empty()).collect();
+    let Some(last) = segments.last() else {
+        return false;
+    };
+    match last.rsplit_once('.') {
+        Some((stem, ext)) => {
+            matches!(
+                ext.to_ascii_lowercase().as_str(),
+                "html" | "htm" | "shtml" | "php"
+            ) && ERROR_CODES.contains(&stem)
+        }
+        None => on_site && segments.len() == 1 && ERROR_CODES.contains(last),
+    }
+}
+
 fn signals(
     meta: &PageMeta,
     scan: &Scan,
@@ -1380,25 +1457,8 @@ fn signals(
         .map(|(_, s)| (s.chars, s.link_chars))
         .max_by_key(|(c, _)| *c)
         .unwrap_or((0, 0));
-    let title = meta.html_title.as_deref().unwrap_or("");
-    // Error pages say so in the title or a bare `404` headline; a headline that merely
-    // contains 找不到 ("could not find") is news.
-    let title_trim = title.trim();
-    let looks_like_error = title_trim.starts_with("404")
-        || title_trim.ends_with("404")
-        || [
-            "页面不存在",
-            "頁面不存在",
-            "页面找不到",
-            "找不到页面",
-            "找不到網頁",
-            "Page not found",
-            "page not found",
-            "Not Found",
-        ]
-        .iter()
-        .any(|w| title_trim.contains(w))
-        || meta.h1.iter().any(|h| h.trim() == "404");
+    let location = [url, meta.canonical_url.as_deref()];
+    let looks_like_error = says_error(meta, &location, body, body_chars);
     PageSignals {
         location: url.map(str::to_string),
         declares_article,
@@ -1546,5 +1606,80 @@ mod tidy_tests {
         assert_eq!(reporter_names("采写：南都见习记者 林子沛"), vec!["林子沛"]);
         assert!(reporter_names("记者注意到，从五大芯片企业").is_empty());
         assert!(reporter_names("图片来源：每经记者 张蕊 摄").is_empty());
+    }
+
+    /// The mirror's own 404 page, shaped as agora-pen-2411 publishes it (Jekyll: the site's
+    /// name as title and headline, one English sentence as text).
+    const JEKYLL_404: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+        <title>零新聞 2024.11 | Read news on demand.</title>
+        <meta property="og:title" content="零新聞 2024.11" />
+        <link rel="canonical" href="https://agora0.github.io/pen/2411/404.html" />
+        <script type="application/ld+json">{"headline":"零新聞 2024.11","@type":"WebPage"}</script>
+        </head><body><header><a class="site-title" href="/pen/2411/">零新聞 2024.11</a></header>
+        <main><div class="wrapper"><div class="container">
+        <h1>零新聞 2024.11</h1><p>The requested page could not be found.</p>
+        </div></div></main></body></html>"#;
+
+    #[test]
+    fn error_pages_say_so_in_their_name_or_their_one_line() {
+        let page = extract_page(JEKYLL_404.as_bytes(), Some("agora-pen-2411/404.html"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(page.kind, PageKind::Error);
+        // Nowhere named 404: its one line says it.
+        let unnamed = JEKYLL_404.replace("404.html", "missing.html");
+        let page = extract_page(unnamed.as_bytes(), None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(page.kind, PageKind::Error);
+        // Named for the status, without the sentence: still the site's error page.
+        let terse = unnamed.replace("The requested page could not be found.", "Oops.");
+        let page = extract_page(terse.as_bytes(), Some("agora/404.html"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(page.kind, PageKind::Error);
+        let page = extract_page(terse.as_bytes(), None).unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(page.kind, PageKind::Error);
+        // A report that mentions a missing page is news.
+        let report = r#"<html><head><title>网站改版引发投诉</title></head><body><h1>网站改版引发投诉</h1>
+            <div class="content"><p>多名市民反映，市政府网站改版后，旧链接打开只显示“page not found”，办事指南也无法查阅。</p>
+            <p>市政府办公厅今天回应称，已安排技术人员修复旧链接，并将在一周内恢复全部服务，市民可拨打热线咨询。</p>
+            <p>办公厅表示，改版是为了提升网站的安全性和易用性，今后将提前公告类似调整，避免给市民办事带来不便。</p></div>
+            </body></html>"#;
+        let page = extract_page(
+            report.as_bytes(),
+            Some("https://news.example.cn/2024/11/05/404.shtml"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            page.kind,
+            PageKind::Error,
+            "a page the site names 404 is its error page"
+        );
+        let page = extract_page(
+            report.as_bytes(),
+            Some("https://news.example.cn/2024/11/05/1234.shtml"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(page.kind, PageKind::Article);
+    }
+
+    #[test]
+    fn error_page_locations() {
+        for loc in [
+            "agora/404.html",
+            "404.htm",
+            "https://example.com/404/",
+            "https://example.com/500",
+            "https://example.com/404.html?from=/a",
+            "C:\\mirror\\404.html",
+        ] {
+            assert!(names_error_page(loc), "{loc}");
+        }
+        for loc in [
+            "https://example.com/news/404",
+            "https://example.com/2024/11/05/a.html",
+            "agora/page404/index.html",
+            "404",
+            "",
+        ] {
+            assert!(!names_error_page(loc), "{loc}");
+        }
     }
 }

@@ -108,11 +108,16 @@ fn agora_articles_extract_and_list_pages_do_not() {
                 Err(e) => return (article, Some(format!("{}: {e}", rel.display()))),
             };
             if !article {
-                return (
-                    false,
+                // The mirror's own 404 page is an error page; every other page outside the
+                // article paths is an index.
+                let problem = if rel == Path::new("404.html") {
+                    (page.kind != PageKind::Error)
+                        .then(|| format!("{}: error page read as {:?}", rel.display(), page.kind))
+                } else {
                     (page.kind == PageKind::Article)
-                        .then(|| format!("{}: list page taken for an article", rel.display())),
-                );
+                        .then(|| format!("{}: list page taken for an article", rel.display()))
+                };
+                return (false, problem);
             }
             let html = String::from_utf8_lossy(&bytes);
             let mut problems = Vec::new();

@@ -81,3 +81,42 @@ fn atom_entries_from_an_aggregator_keep_the_outlet_and_the_mirror() {
     );
     assert_eq!(a.script, newsloom_model::Script::Hant);
 }
+
+/// feed-rs keeps only the instant (in UTC); the article keeps the zone the feed wrote.
+#[test]
+fn entries_keep_the_time_zone_their_feed_wrote() {
+    let published = |bytes: &str, path: &str| -> Vec<String> {
+        let outcome = read_bytes(bytes.as_bytes(), path);
+        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+        outcome
+            .articles
+            .iter()
+            .map(|a| a.published.map(|t| t.to_rfc3339()).unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(
+        published(ATOM, "feed.xml"),
+        vec!["2024-11-30T23:57:07+08:00"]
+    );
+    assert_eq!(
+        published(JSON_FEED, "cna.json"),
+        vec!["2023-02-22T18:04:07+08:00"]
+    );
+    let rss = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>联合早报</title>
+<item><title>一</title><link>https://www.zaobao.com/a/1</link><description>甲。</description>
+  <pubDate>Sat, 30 Nov 2024 22:34:03 +0800</pubDate></item>
+<item><title>二</title><link>https://www.zaobao.com/a/2</link><description>乙。</description>
+  <dc:date><![CDATA[2024-11-30T09:00:00-05:00]]></dc:date></item>
+<item><title>三</title><link>https://www.zaobao.com/a/3</link><description>丙。</description>
+  <pubDate>Sat, 30 Nov 2024 14:34:03 GMT</pubDate></item>
+</channel></rss>"#;
+    assert_eq!(
+        published(rss, "zaobao.xml"),
+        vec![
+            "2024-11-30T22:34:03+08:00",
+            "2024-11-30T09:00:00-05:00",
+            "2024-11-30T14:34:03+00:00"
+        ]
+    );
+}

@@ -3,6 +3,7 @@
 
 use super::ReadError;
 use crate::draft::Draft;
+use chrono::{DateTime, FixedOffset, Utc};
 use feed_rs::model::{Entry, FeedType};
 use newsloom_extract::fragment_from_html;
 use newsloom_model::{Format, Precision};
@@ -35,12 +36,14 @@ pub fn read(bytes: &[u8], path: &str) -> Result<Vec<Result<Draft, ReadError>>, R
     };
     let feed_title = feed.title.as_ref().map(|t| t.content.trim().to_string());
     let language = feed.language.clone();
+    let written = written_times(bytes, format);
     Ok(feed
         .entries
         .iter()
         .enumerate()
         .map(|(i, entry)| {
-            let mut draft = read_entry(entry, format, &format!("{path}#{}", i + 1))?;
+            let written = written.get(i).map_or(&[][..], Vec::as_slice);
+            let mut draft = read_entry(entry, format, &format!("{path}#{}", i + 1), written)?;
             draft.language = draft.language.or_else(|| language.clone());
             if draft.outlet_hint.is_none() {
                 draft.outlet_hint = feed_title.clone();
@@ -50,7 +53,12 @@ pub fn read(bytes: &[u8], path: &str) -> Result<Vec<Result<Draft, ReadError>>, R
         .collect())
 }
 
-fn read_entry(entry: &Entry, format: Format, path: &str) -> Result<Draft, ReadError> {
+fn read_entry(
+    entry: &Entry,
+    format: Format,
+    path: &str,
+    written: &[DateTime<FixedOffset>],
+) -> Result<Draft, ReadError> {
     let title = entry
         .title
         .as_ref()
@@ -74,7 +82,7 @@ fn read_entry(entry: &Entry, format: Format, path: &str) -> Result<Draft, ReadEr
     let published = entry
         .published
         .or(entry.updated)
-        .map(|t| (t.fixed_offset(), Precision::Second));
+        .map(|t| (in_written_zone(t, written), Precision::Second));
     Ok(Draft {
         path: path.to_string(),
         format: Some(format),
@@ -105,4 +113,83 @@ fn html_text(s: &str) -> String {
         .map(|b| b.text.as_str())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `t` in the zone the feed wrote it in: the entry's written time of the same instant, else
+/// UTC. feed-rs converts every time to UTC, and a report's local time (`22:34 +08:00`, not
+/// `14:34 Z`) is part of the article.
+fn in_written_zone(t: DateTime<Utc>, written: &[DateTime<FixedOffset>]) -> DateTime<FixedOffset> {
+    written
+        .iter()
+        .find(|w| w.with_timezone(&Utc) == t)
+        .copied()
+        .unwrap_or_else(|| t.fixed_offset())
+}
+
+/// Entry by entry, in document order, the times each entry writes (`published`, `updated`,
+/// `pubDate`, `dc:date`; JSON Feed's `date_published`, `date_modified`) that parse as RFC 3339
+/// or RFC 2822 with their offsets. A scan of its own because feed-rs keeps only the instant;
+/// what it cannot read is left out, and the entry keeps feed-rs's UTC time.
+fn written_times(bytes: &[u8], format: Format) -> Vec<Vec<DateTime<FixedOffset>>> {
+    if format == Format::JsonFeed {
+        return json_feed_times(bytes);
+    }
+    use quick_xml::events::Event;
+    // Dates are ASCII, and so are tags in every ASCII-compatible encoding (GBK and Big5
+    // trail bytes never take the values of `<` or `>`): a lossy view finds them all.
+    let text = String::from_utf8_lossy(bytes);
+    let mut reader = quick_xml::Reader::from_str(&text);
+    let mut entries: Vec<Vec<DateTime<FixedOffset>>> = Vec::new();
+    let (mut in_entry, mut in_date) = (false, false);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => match e.local_name().as_ref() {
+                "entry" | "item" => {
+                    entries.push(Vec::new());
+                    in_entry = true;
+                }
+                "published" | "updated" | "pubDate" | "date" | "issued" | "modified" => {
+                    in_date = in_entry;
+                }
+                _ => in_date = false,
+            },
+            Ok(Event::End(e)) => {
+                if matches!(e.local_name().as_ref(), "entry" | "item") {
+                    in_entry = false;
+                }
+                in_date = false;
+            }
+            Ok(Event::Text(t)) if in_date => push_time(&mut entries, &t.into_inner()),
+            Ok(Event::CData(t)) if in_date => push_time(&mut entries, &t.into_inner()),
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    entries
+}
+
+fn push_time(entries: &mut [Vec<DateTime<FixedOffset>>], text: &str) {
+    let text = text.trim();
+    let parsed = DateTime::parse_from_rfc3339(text).or_else(|_| DateTime::parse_from_rfc2822(text));
+    if let (Ok(t), Some(times)) = (parsed, entries.last_mut()) {
+        times.push(t);
+    }
+}
+
+fn json_feed_times(bytes: &[u8]) -> Vec<Vec<DateTime<FixedOffset>>> {
+    let Ok(feed) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Vec::new();
+    };
+    let items = feed.get("items").and_then(|i| i.as_array());
+    items
+        .into_iter()
+        .flatten()
+        .map(|item| {
+            ["date_published", "date_modified"]
+                .iter()
+                .filter_map(|k| item.get(k)?.as_str())
+                .filter_map(|t| DateTime::parse_from_rfc3339(t.trim()).ok())
+                .collect()
+        })
+        .collect()
 }

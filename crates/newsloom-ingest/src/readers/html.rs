@@ -1,5 +1,6 @@
 //! HTML pages (an outlet's own page or an aggregator's rendering of it), through the page
-//! extractor of `newsloom-extract`. List pages are reported as skipped, never as articles.
+//! extractor of `newsloom-extract`. List pages and error pages are reported as skipped, never
+//! as articles.
 
 use super::{Outcome, ReadError};
 use crate::draft::Draft;
@@ -30,6 +31,10 @@ pub fn read(bytes: &[u8], path: &str, mut outcome: Outcome) -> Outcome {
     match page.kind {
         PageKind::List => {
             outcome.skipped = Some("list page".into());
+            return outcome;
+        }
+        PageKind::Error => {
+            outcome.skipped = Some("error page".into());
             return outcome;
         }
         PageKind::Other if page.body.is_empty() => {
