@@ -326,3 +326,67 @@ fn documents_of_other_folders_are_read_again_when_digested() {
         "all read by this release now"
     );
 }
+
+fn feed_and_page() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feed-and-page")
+}
+
+/// The fixture's feed with one paragraph fewer than the page: a feed that carries a
+/// summary, or an earlier state of the article.
+fn write_short_feed(to: &Path, tag: &str) {
+    let feed = std::fs::read_to_string(feed_and_page().join("feed.xml")).unwrap();
+    let short = feed.replace(
+        "央行還提到，通膨率在這之後的未來幾個月，可能回升到5%的目標水準。",
+        "",
+    );
+    assert_ne!(short, feed);
+    std::fs::write(to.join("feed.xml"), format!("{short}<!-- {tag} -->")).unwrap();
+}
+
+/// The stored text of the fixture's one article: (revisions, format of the head).
+fn stored_reading(store: &Store) -> (usize, newsloom_model::Format) {
+    let page = newsloom_ingest::read_file(&feed_and_page().join("page.html"));
+    let id = &page.articles[0].id;
+    let head = store.article(id).unwrap().unwrap();
+    (
+        store.article_revisions(id).unwrap().len(),
+        head.article.source.format,
+    )
+}
+
+/// A feed re-read because it changed (it gained entries) does not replace the text of an
+/// article read from its page; a page does replace what a feed said.
+#[test]
+fn a_feed_entry_never_revises_an_article_read_from_its_page() {
+    use newsloom_model::Format;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::copy(feed_and_page().join("page.html"), input.join("page.html")).unwrap();
+    let mut store = Store::open(dir.path().join("n.db")).unwrap();
+    run(&mut store, std::slice::from_ref(&input));
+    write_short_feed(&input, "1");
+    let feed = run(&mut store, std::slice::from_ref(&input));
+    assert_eq!(
+        (feed.parsed, feed.new_articles, feed.revised_articles),
+        (1, 0, 0)
+    );
+    write_short_feed(&input, "2");
+    run(&mut store, std::slice::from_ref(&input));
+    assert_eq!(stored_reading(&store), (1, Format::Html));
+
+    // The other way round: the feed first, then the page revises it; later feeds do not.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    write_short_feed(&input, "1");
+    let mut store = Store::open(dir.path().join("n.db")).unwrap();
+    run(&mut store, std::slice::from_ref(&input));
+    assert_eq!(stored_reading(&store), (1, Format::Atom));
+    std::fs::copy(feed_and_page().join("page.html"), input.join("page.html")).unwrap();
+    let page = run(&mut store, std::slice::from_ref(&input));
+    assert_eq!((page.parsed, page.revised_articles), (1, 1));
+    write_short_feed(&input, "2");
+    run(&mut store, std::slice::from_ref(&input));
+    assert_eq!(stored_reading(&store), (2, Format::Html));
+}

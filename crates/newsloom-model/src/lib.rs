@@ -76,6 +76,12 @@ pub enum Format {
 }
 
 impl Format {
+    /// An item of a feed (RSS, Atom, JSON Feed): what the outlet chose to syndicate, often
+    /// a summary or an earlier state of the page it links to.
+    pub fn is_feed_item(self) -> bool {
+        matches!(self, Format::Rss | Format::Atom | Format::JsonFeed)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::MirrorMarkdown => "mirror_markdown",

@@ -276,6 +276,22 @@ fn content_hash(ctx: &Ctx, article: &Article) -> Result<[u8; 32]> {
     Ok(*hasher.finalize().as_bytes())
 }
 
+/// Whether `article`, read from a feed item, differs from the stored revision `head_json`
+/// only because that revision was read from the article's page: the feed's text (a summary,
+/// an earlier state, other markup) is no revision of the page's. Without this, a feed
+/// re-read because it gained items would replace the text of every page-read article it
+/// carries, and reading both again would revise each twice per run.
+fn feed_item_under_page(article: &Article, head_json: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        source: Source,
+    }
+    article.source.format.is_feed_item()
+        && serde_json::from_str::<Head>(head_json).is_ok_and(|head| {
+            !head.source.format.is_feed_item() && head.source.path != article.source.path
+        })
+}
+
 fn put_article(tx: &Connection, ctx: &Ctx, article: &Article) -> Result<ArticleChange> {
     if article.id.is_empty() {
         return Err(ctx.invalid(format!(
@@ -284,21 +300,26 @@ fn put_article(tx: &Connection, ctx: &Ctx, article: &Article) -> Result<ArticleC
         )));
     }
     let hash = content_hash(ctx, article)?;
-    let head: Option<(i64, Vec<u8>)> = tx
+    let head: Option<(i64, Vec<u8>, String)> = tx
         .prepare_cached(
-            "SELECT a.revision, r.content_hash FROM articles a
+            "SELECT a.revision, r.content_hash, r.json FROM articles a
              JOIN article_revisions r ON r.article_id = a.id AND r.revision = a.revision WHERE a.id = ?1",
         )
-        .and_then(|mut s| s.query_row([&article.id], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        .and_then(|mut s| {
+            s.query_row([&article.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()
+        })
         .map_err(ctx.err(format!("looking up article {}", article.id)))?;
     let (revision, change) = match head {
-        Some((_, ref old)) if old.as_slice() == hash.as_slice() => {
+        Some((_, ref old, ref json))
+            if old.as_slice() == hash.as_slice() || feed_item_under_page(article, json) =>
+        {
             tx.prepare_cached("UPDATE articles SET last_run = ?2 WHERE id = ?1")
                 .and_then(|mut s| s.execute(params![article.id, ctx.run]))
                 .map_err(ctx.err(format!("touching article {}", article.id)))?;
             return Ok(ArticleChange::Same);
         }
-        Some((rev, _)) => (rev + 1, ArticleChange::Revised),
+        Some((rev, _, _)) => (rev + 1, ArticleChange::Revised),
         None => (1, ArticleChange::New),
     };
     let json = serde_json::to_string(article)
