@@ -16,7 +16,9 @@ use newsloom_text::RecurringReport;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::dedup::{DedupConfig, DedupOutcome, Deduper, DupMatch, Fingerprints, PassageReuse};
+use crate::dedup::{
+    DedupConfig, DedupOutcome, Deduper, DupMatch, Fingerprints, PassageReuse, StreamClock,
+};
 use crate::features::ArticleFeatures;
 use crate::prior::DfPrior;
 use crate::text::{for_each_term_str, hash_str};
@@ -340,7 +342,9 @@ pub struct Clusterer {
     dedup: Deduper,
     df: FxHashMap<u64, u32>,
     docs: u64,
-    clock: i64,
+    /// Stream time and the last eviction pass (eviction runs at most once per stream hour).
+    #[serde(flatten)]
+    clock: StreamClock,
     events: FxHashMap<u32, Event>,
     stories: FxHashMap<u32, Story>,
     postings: FxHashMap<u64, Vec<u32>>,
@@ -352,8 +356,6 @@ pub struct Clusterer {
     entity_postings: FxHashMap<u64, Vec<u32>>,
     /// Keys of events that are not dormant (eviction only looks at these).
     live: FxHashSet<u32>,
-    /// Stream time of the last eviction pass (eviction runs at most once per stream hour).
-    last_evict: i64,
     /// Stream time of the last halving of document frequencies.
     last_df_decay: i64,
     duplicates: Vec<DuplicateRecord>,
@@ -456,7 +458,7 @@ impl Clusterer {
             config,
             df: FxHashMap::default(),
             docs: 0,
-            clock: i64::MIN,
+            clock: StreamClock::default(),
             events: FxHashMap::default(),
             stories: FxHashMap::default(),
             postings: FxHashMap::default(),
@@ -464,7 +466,6 @@ impl Clusterer {
             next_key: 0,
             entity_postings: FxHashMap::default(),
             live: FxHashSet::default(),
-            last_evict: i64::MIN,
             last_df_decay: i64::MIN,
             duplicates: Vec::new(),
             passages: Vec::new(),
@@ -493,18 +494,41 @@ impl Clusterer {
 
     /// Adds one article with precomputed fingerprints.
     pub fn add_with(&mut self, f: &ArticleFeatures, fp: Fingerprints) -> Assignment {
-        let time = f.published.unwrap_or(self.clock.max(0));
-        if time > self.clock {
-            self.clock = time;
-            if self.clock.saturating_sub(self.last_evict) >= 3600 {
-                self.last_evict = self.clock;
-                self.evict();
-            }
+        let outcome = self.dedup.add_in_window(f, fp, self.window_secs());
+        self.add_deduped(f, outcome)
+    }
+
+    /// The live window in seconds.
+    fn window_secs(&self) -> i64 {
+        (self.config.window_hours.max(0.0) * 3600.0) as i64
+    }
+
+    /// Takes the deduplicator out, to run ahead of clustering on another thread
+    /// ([`crate::cluster_in_chunks`]); [`Clusterer::add_deduped`] then takes its outcomes,
+    /// and [`Clusterer::put_deduper`] puts it back.
+    pub(crate) fn take_deduper(&mut self) -> (Deduper, i64) {
+        let empty = Deduper::new(self.config.dedup.clone());
+        (
+            std::mem::replace(&mut self.dedup, empty),
+            self.window_secs(),
+        )
+    }
+
+    pub(crate) fn put_deduper(&mut self, dedup: Deduper) {
+        self.dedup = dedup;
+    }
+
+    /// Adds one article that the deduplicator has seen
+    /// ([`Deduper::add_in_window`] of this clusterer's deduplicator, in stream order).
+    pub(crate) fn add_deduped(&mut self, f: &ArticleFeatures, outcome: DedupOutcome) -> Assignment {
+        let (time, due) = self.clock.tick(f.published);
+        if due.is_some() {
+            self.evict();
         }
         let DedupOutcome {
             duplicate,
             passages,
-        } = self.dedup.add(f, fp);
+        } = outcome;
         self.passages.extend(passages.iter().cloned());
         let series_key = f.report.as_ref().map(RecurringReport::session_key);
         if let Some(dup) = &duplicate
@@ -1566,10 +1590,10 @@ impl Clusterer {
     /// Puts events quiet for longer than the window to sleep and forgets old fingerprints.
     fn evict(&mut self) {
         let window = (self.config.window_hours.max(0.0) * 3600.0) as i64;
-        let cutoff = self.clock.saturating_sub(window);
+        let cutoff = self.clock.now.saturating_sub(window);
         // Document frequencies decay by half every window: rarity is judged against recent
         // news, and the vocabulary (one-off spellings, typos) stays bounded by the window.
-        if self.clock.saturating_sub(self.last_df_decay) >= window.max(1) {
+        if self.clock.now.saturating_sub(self.last_df_decay) >= window.max(1) {
             if self.last_df_decay != i64::MIN {
                 self.df.retain(|_, n| {
                     *n /= 2;
@@ -1578,9 +1602,8 @@ impl Clusterer {
                 self.docs /= 2;
                 self.sync_idf_base();
             }
-            self.last_df_decay = self.clock;
+            self.last_df_decay = self.clock.now;
         }
-        self.dedup.evict_before(cutoff);
         let mut sleeping: Vec<u32> = self
             .live
             .iter()
@@ -1846,7 +1869,7 @@ impl Clusterer {
     /// so far. Calling this periodically keeps memory bounded by the live window.
     pub fn take_finished(&mut self) -> Clusters {
         let window = (self.config.window_hours.max(0.0) * 3600.0) as i64;
-        let cutoff = self.clock.saturating_sub(window);
+        let cutoff = self.clock.now.saturating_sub(window);
         let done: FxHashSet<u32> = self
             .stories
             .iter()

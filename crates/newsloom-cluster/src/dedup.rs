@@ -127,6 +127,46 @@ pub struct Deduper {
     passages: FxHashMap<u64, Vec<PassageSite>>,
     order: VecDeque<(i64, u32)>,
     next_slot: u32,
+    /// Stream time as [`Deduper::add_in_window`] sees it, for its evictions.
+    #[serde(default)]
+    clock: StreamClock,
+}
+
+/// Stream time and the hourly eviction pass, as the clusterer keeps them: the latest
+/// publication time seen (an undated article keeps the clock), and an eviction at most
+/// once per stream hour. The deduplicator keeps its own so that it can run ahead of the
+/// clusterer, on another thread, and still evict exactly when the clusterer would.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub(crate) struct StreamClock {
+    /// (Named `clock` in the clusterer's serialized state since version 1.)
+    #[serde(rename = "clock")]
+    pub(crate) now: i64,
+    pub(crate) last_evict: i64,
+}
+
+impl Default for StreamClock {
+    fn default() -> Self {
+        StreamClock {
+            now: i64::MIN,
+            last_evict: i64::MIN,
+        }
+    }
+}
+
+impl StreamClock {
+    /// Advances to an article's time; `Some(now)` when an eviction pass is due.
+    pub(crate) fn tick(&mut self, published: Option<i64>) -> (i64, Option<i64>) {
+        let time = published.unwrap_or(self.now.max(0));
+        let mut due = None;
+        if time > self.now {
+            self.now = time;
+            if self.now.saturating_sub(self.last_evict) >= 3600 {
+                self.last_evict = self.now;
+                due = Some(self.now);
+            }
+        }
+        (time, due)
+    }
 }
 
 /// Precomputed fingerprints of one article (can be computed in parallel, then
@@ -157,6 +197,7 @@ impl Deduper {
             passages: FxHashMap::default(),
             order: VecDeque::new(),
             next_slot: 0,
+            clock: StreamClock::default(),
         }
     }
 
@@ -214,6 +255,20 @@ impl Deduper {
             self.hasher.text_signature(parts, self.config.shingle)
         });
         Fingerprints { exact, sig }
+    }
+
+    /// [`Deduper::add`] in a stream window of `window_secs`: entries older than the window
+    /// are evicted first, at the stream times the clusterer evicts its own state.
+    pub fn add_in_window(
+        &mut self,
+        f: &ArticleFeatures,
+        fp: Fingerprints,
+        window_secs: i64,
+    ) -> DedupOutcome {
+        if let (_, Some(now)) = self.clock.tick(f.published) {
+            self.evict_before(now.saturating_sub(window_secs));
+        }
+        self.add(f, fp)
     }
 
     /// Checks an article against the live window and records it.

@@ -76,7 +76,10 @@ pub struct Placed<'a, T, X> {
 /// fingerprints) is independent of every other article; adding it is not. So items are
 /// prepared a chunk at a time, in parallel on the current rayon pool, and while one chunk is
 /// being added on one thread the next is prepared on the others: with two threads,
-/// clustering no longer waits for preparation. Chunk by chunk also keeps each phase's tables
+/// clustering no longer waits for preparation. The deduplicator's pass over a chunk
+/// (duplicates, reused passages) needs only the articles before it, not their events: it
+/// runs on the preparing side too, after the chunk's fingerprints, which takes a tenth of
+/// the work off the clustering thread. Chunk by chunk also keeps each phase's tables
 /// (conversion, segmentation, centroids) in cache instead of evicting each other article by
 /// article. A chunk's features are freed on the preparing side, where they were allocated:
 /// freed by the clustering thread they contended for the preparing thread's allocator arena
@@ -88,14 +91,23 @@ pub fn cluster_in_chunks<T: Sync, X: Send>(
     mut on: impl FnMut(Placed<'_, T, X>) + Send,
 ) {
     use rayon::prelude::*;
-    let fingerprinter = dedup::Deduper::new(clusterer.config().dedup.clone());
-    let prepare_chunk = |chunk: &[T]| -> Vec<(ArticleFeatures, X, dedup::Fingerprints)> {
-        chunk
+    let (mut dedup, window) = clusterer.take_deduper();
+    type Prepared<X> = (ArticleFeatures, X, Option<Vec<u32>>, dedup::DedupOutcome);
+    let mut prepare_chunk = |chunk: &[T]| -> Vec<Prepared<X>> {
+        let fingerprinted: Vec<_> = chunk
             .par_iter()
             .map(|item| {
                 let (f, extra) = prepare(item);
-                let fp = fingerprinter.fingerprints(&f);
+                let fp = dedup.fingerprints(&f);
                 (f, extra, fp)
+            })
+            .collect();
+        fingerprinted
+            .into_iter()
+            .map(|(f, extra, fp)| {
+                let signature = fp.signature().map(<[u32]>::to_vec);
+                let outcome = dedup.add_in_window(&f, fp, window);
+                (f, extra, signature, outcome)
             })
             .collect()
     };
@@ -106,9 +118,8 @@ pub fn cluster_in_chunks<T: Sync, X: Send>(
         let next = chunks.next();
         let add_chunk = || {
             let mut done = Vec::with_capacity(prepared.len());
-            for (item, (features, extra, fp)) in chunk.iter().zip(prepared) {
-                let signature = fp.signature().map(<[u32]>::to_vec);
-                let assignment = clusterer.add_with(&features, fp);
+            for (item, (features, extra, signature, outcome)) in chunk.iter().zip(prepared) {
+                let assignment = clusterer.add_deduped(&features, outcome);
                 on(Placed {
                     item,
                     features: &features,
@@ -121,10 +132,11 @@ pub fn cluster_in_chunks<T: Sync, X: Send>(
             done
         };
         let previous = std::mem::take(&mut used);
-        let prepare_next = move || {
+        let prepare_next = || {
             drop(previous);
             next.map(|c| (c, prepare_chunk(c)))
         };
         (ready, used) = rayon::join(prepare_next, add_chunk);
     }
+    clusterer.put_deduper(dedup);
 }
