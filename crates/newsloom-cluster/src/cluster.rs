@@ -381,8 +381,6 @@ pub struct Clusterer {
 /// them afresh for each article took close to a tenth of the clustering time.
 #[derive(Debug, Clone, Default)]
 struct Scratch {
-    /// Term → counts of the article being added.
-    terms: FxHashMap<u64, TermStat>,
     /// Event key → summed weight of shared index terms (candidate retrieval).
     hits: FxHashMap<u32, f32>,
     /// Merge buffer of centroid updates.
@@ -420,6 +418,118 @@ struct ArticleTerms {
     background: Vector,
     /// Topic embedding of the background terms, unit length (empty when that channel is off).
     topic: Vec<f32>,
+}
+
+/// An article's terms counted by field, sorted by term, and its topic embedding: what its
+/// words give before the stream's document frequencies weigh them. They depend on the
+/// article and the settings alone, so [`crate::cluster_in_chunks`] counts them on the
+/// preparing side, in parallel, and the clustering thread only weighs them.
+#[derive(Debug, Clone, Default)]
+pub struct CountedTerms {
+    terms: Vec<(u64, TermStat)>,
+    topic: Vec<f32>,
+}
+
+impl Config {
+    /// Counts an article's terms (the background counts too when the background channel is
+    /// on) and embeds its background terms in the topic space.
+    pub fn count_terms_of(&self, f: &ArticleFeatures) -> CountedTerms {
+        thread_local! {
+            static STATS: std::cell::RefCell<FxHashMap<u64, TermStat>> =
+                std::cell::RefCell::new(FxHashMap::default());
+        }
+        let with_background = self.story_background_threshold < 1.0;
+        let mut terms: Vec<(u64, TermStat)> = STATS.with_borrow_mut(|stats| {
+            self.count_terms(f, with_background, stats);
+            stats.iter().map(|(&t, &s)| (t, s)).collect()
+        });
+        // Term order, not the map's: everything downstream sums in this order, and a map's
+        // order depends on its capacity, so on the articles counted before.
+        terms.sort_unstable_by_key(|&(t, _)| t);
+        let topic = self.topic_embedding(
+            terms
+                .iter()
+                .filter(|(_, s)| s.background > 0)
+                .map(|&(t, s)| (t, s.background)),
+        );
+        CountedTerms { terms, topic }
+    }
+
+    /// Counts the terms of an article by field into `stats` (cleared first), and with
+    /// `with_background` the background counts (title, first `background_chars` of the
+    /// body, entities), from one pass over the text.
+    fn count_terms(
+        &self,
+        f: &ArticleFeatures,
+        with_background: bool,
+        stats: &mut FxHashMap<u64, TermStat>,
+    ) {
+        stats.clear();
+        let (entity_weight, quote_weight) = (self.entity_weight, self.quote_weight);
+        self.for_each_article_term(f, with_background, |field, term| {
+            let s = stats.entry(hash_str(term)).or_default();
+            if with_background && !matches!(field, Field::Quote) {
+                s.background += 1;
+            }
+            match field {
+                Field::Title => s.title += 1,
+                Field::Lead => s.lead += 1,
+                Field::Body => {}
+                Field::Entity => s.fixed = Some(entity_weight),
+                Field::Quote => s.fixed = Some(quote_weight),
+            }
+        });
+    }
+
+    /// Calls `emit` with every term of an article, by field: the one definition of what an
+    /// article's terms are (hashed for clustering, kept as text for the df prior). Lead
+    /// terms come from the first `lead_chars` of the body; with `with_body`, the body after
+    /// the lead up to `background_chars` follows as [`Field::Body`].
+    fn for_each_article_term(
+        &self,
+        f: &ArticleFeatures,
+        with_body: bool,
+        mut emit: impl FnMut(Field, &str),
+    ) {
+        let trigrams = self.trigrams;
+        for_each_term_str(&f.title_form, trigrams, |t| emit(Field::Title, t));
+        let mut lead_budget = self.lead_chars;
+        let chars = if with_body {
+            self.lead_chars.max(self.background_chars)
+        } else {
+            self.lead_chars
+        };
+        for text in leading_text(&f.blocks, chars) {
+            let (lead, n, body) = split_chars(text, lead_budget);
+            lead_budget -= n;
+            for_each_term_str(lead, trigrams, |t| emit(Field::Lead, t));
+            for_each_term_str(body, trigrams, |t| emit(Field::Body, t));
+        }
+        let mut term = String::new();
+        for e in &f.entities {
+            term.clear();
+            term.push_str(ENTITY_PREFIX);
+            term.push_str(e);
+            emit(Field::Entity, &term);
+        }
+        for q in f.quotes.iter().filter(|q| q.chars().count() >= 8) {
+            term.clear();
+            term.push_str("\u{1}quote:");
+            term.push_str(q);
+            emit(Field::Quote, &term);
+        }
+    }
+
+    /// Unit topic embedding of an article's background term counts (term, count), weighted
+    /// as the model was trained (sublinear tf; the model's vectors carry its idf); empty
+    /// when the topic channel is off.
+    fn topic_embedding(&self, counts: impl Iterator<Item = (u64, u32)>) -> Vec<f32> {
+        if self.story_topic_threshold >= 1.0 {
+            return Vec::new();
+        }
+        TopicModel::embedded()
+            .embed(counts.map(|(t, n)| (t, 1.0 + ln_1p(n.saturating_sub(1) as f32))))
+    }
 }
 
 /// The document-count side of idf: `ln(1 + docs + prior docs)` and the prior's weight.
@@ -495,7 +605,7 @@ impl Clusterer {
     /// Adds one article with precomputed fingerprints.
     pub fn add_with(&mut self, f: &ArticleFeatures, fp: Fingerprints) -> Assignment {
         let outcome = self.dedup.add_in_window(f, fp, self.window_secs());
-        self.add_deduped(f, outcome)
+        self.add_deduped(f, outcome, None)
     }
 
     /// The live window in seconds.
@@ -519,8 +629,14 @@ impl Clusterer {
     }
 
     /// Adds one article that the deduplicator has seen
-    /// ([`Deduper::add_in_window`] of this clusterer's deduplicator, in stream order).
-    pub(crate) fn add_deduped(&mut self, f: &ArticleFeatures, outcome: DedupOutcome) -> Assignment {
+    /// ([`Deduper::add_in_window`] of this clusterer's deduplicator, in stream order), with
+    /// its terms when they were counted beforehand ([`Config::count_terms_of`]).
+    pub(crate) fn add_deduped(
+        &mut self,
+        f: &ArticleFeatures,
+        outcome: DedupOutcome,
+        counted: Option<CountedTerms>,
+    ) -> Assignment {
         let (time, due) = self.clock.tick(f.published);
         if due.is_some() {
             self.evict();
@@ -553,7 +669,7 @@ impl Clusterer {
             title_query: tquery,
             background,
             topic,
-        } = self.weigh_terms(f);
+        } = self.weigh_terms(counted.unwrap_or_else(|| self.config.count_terms_of(f)));
         let (q, tq) = (Query::new(query), Query::new(tquery));
         let (qnorm, tnorm) = (q.norm, tq.norm);
         // A market report is clustered by its series and session; other articles never
@@ -899,39 +1015,13 @@ impl Clusterer {
     /// Raw term weights of an article: (1 + ln tf) per field, title terms weighted.
     fn term_vector(&self, f: &ArticleFeatures) -> Vector {
         let mut stats = FxHashMap::default();
-        self.count_terms(f, false, &mut stats);
+        self.config.count_terms(f, false, &mut stats);
         let mut v: Vector = stats
             .iter()
             .filter_map(|(&t, s)| Some((t, self.raw_weight(s)?)))
             .collect();
         v.sort_unstable_by_key(|&(t, _)| t);
         v
-    }
-
-    /// Counts the terms of an article by field into `stats` (cleared first), and with
-    /// `with_background` the background counts (title, first `background_chars` of the
-    /// body, entities), from one pass over the text.
-    fn count_terms(
-        &self,
-        f: &ArticleFeatures,
-        with_background: bool,
-        stats: &mut FxHashMap<u64, TermStat>,
-    ) {
-        stats.clear();
-        let (entity_weight, quote_weight) = (self.config.entity_weight, self.config.quote_weight);
-        self.for_each_article_term(f, with_background, |field, term| {
-            let s = stats.entry(hash_str(term)).or_default();
-            if with_background && !matches!(field, Field::Quote) {
-                s.background += 1;
-            }
-            match field {
-                Field::Title => s.title += 1,
-                Field::Lead => s.lead += 1,
-                Field::Body => {}
-                Field::Entity => s.fixed = Some(entity_weight),
-                Field::Quote => s.fixed = Some(quote_weight),
-            }
-        });
     }
 
     /// Raw weight of a term in an article's keyword vector: (1 + ln tf) per field, title
@@ -947,10 +1037,12 @@ impl Clusterer {
     /// Counts the article into the document frequencies and weighs its terms: keyword,
     /// index, title and background vectors. One df lookup and one idf per distinct term
     /// serve all four (the keyword and title terms are among the background terms).
-    fn weigh_terms(&mut self, f: &ArticleFeatures) -> ArticleTerms {
+    fn weigh_terms(&mut self, counted: CountedTerms) -> ArticleTerms {
         let with_background = self.config.story_background_threshold < 1.0;
-        let mut stats = std::mem::take(&mut self.scratch.terms);
-        self.count_terms(f, with_background, &mut stats);
+        let CountedTerms {
+            terms: stats,
+            topic,
+        } = counted;
         self.docs += 1;
         self.sync_idf_base();
         let mut scored: Vec<(f32, u64, f32)> = Vec::with_capacity(stats.len()); // tf-idf, term, raw
@@ -967,7 +1059,7 @@ impl Clusterer {
         terms.extend(
             stats
                 .iter()
-                .map(|(&t, s)| (t, self.raw_weight(s), s.title, s.background)),
+                .map(|(t, s)| (*t, self.raw_weight(s), s.title, s.background)),
         );
         let mut dfs = std::mem::take(&mut self.scratch.dfs);
         dfs.clear();
@@ -993,15 +1085,8 @@ impl Clusterer {
                 background.push((t, (1.0 + (in_background as f32).ln()) * idf));
             }
         }
-        let topic = self.topic_embedding(
-            stats
-                .iter()
-                .filter(|(_, s)| s.background > 0)
-                .map(|(&t, s)| (t, s.background)),
-        );
         self.scratch.weighed = terms;
         self.scratch.dfs = dfs;
-        self.scratch.terms = stats;
         self.keep_keywords(&mut scored);
         scored.sort_unstable_by(heaviest_first);
         let index = scored
@@ -1032,45 +1117,6 @@ impl Clusterer {
         }
     }
 
-    /// Calls `emit` with every term of an article, by field: the one definition of what an
-    /// article's terms are (hashed for clustering, kept as text for the df prior). Lead
-    /// terms come from the first `lead_chars` of the body; with `with_body`, the body after
-    /// the lead up to `background_chars` follows as [`Field::Body`].
-    fn for_each_article_term(
-        &self,
-        f: &ArticleFeatures,
-        with_body: bool,
-        mut emit: impl FnMut(Field, &str),
-    ) {
-        let trigrams = self.config.trigrams;
-        for_each_term_str(&f.title_form, trigrams, |t| emit(Field::Title, t));
-        let mut lead_budget = self.config.lead_chars;
-        let chars = if with_body {
-            self.config.lead_chars.max(self.config.background_chars)
-        } else {
-            self.config.lead_chars
-        };
-        for text in leading_text(&f.blocks, chars) {
-            let (lead, n, body) = split_chars(text, lead_budget);
-            lead_budget -= n;
-            for_each_term_str(lead, trigrams, |t| emit(Field::Lead, t));
-            for_each_term_str(body, trigrams, |t| emit(Field::Body, t));
-        }
-        let mut term = String::new();
-        for e in &f.entities {
-            term.clear();
-            term.push_str(ENTITY_PREFIX);
-            term.push_str(e);
-            emit(Field::Entity, &term);
-        }
-        for q in f.quotes.iter().filter(|q| q.chars().count() >= 8) {
-            term.clear();
-            term.push_str("\u{1}quote:");
-            term.push_str(q);
-            emit(Field::Quote, &term);
-        }
-    }
-
     /// The distinct terms of an article that count towards document frequencies in a
     /// background prior (title, lead and entity terms; quotes are too rare to matter).
     pub fn prior_terms(&self, f: &ArticleFeatures) -> Vec<String> {
@@ -1091,7 +1137,7 @@ impl Clusterer {
     /// `with_body`) and their counts, in term order.
     fn term_counts(&self, f: &ArticleFeatures, with_body: bool) -> Vec<(String, u32)> {
         let mut counts: FxHashMap<String, u32> = FxHashMap::default();
-        self.for_each_article_term(f, with_body, |field, t| {
+        self.config.for_each_article_term(f, with_body, |field, t| {
             if !matches!(field, Field::Quote) {
                 *counts.entry(t.to_string()).or_insert(0) += 1;
             }
@@ -1146,17 +1192,6 @@ impl Clusterer {
             *c += w;
             s.background_sq += *c * *c - old * old;
         }
-    }
-
-    /// Unit topic embedding of an article's background term counts (term, count), weighted
-    /// as the model was trained (sublinear tf; the model's vectors carry its idf); empty
-    /// when the topic channel is off.
-    fn topic_embedding(&self, counts: impl Iterator<Item = (u64, u32)>) -> Vec<f32> {
-        if self.config.story_topic_threshold >= 1.0 {
-            return Vec::new();
-        }
-        TopicModel::embedded()
-            .embed(counts.map(|(t, n)| (t, 1.0 + ln_1p(n.saturating_sub(1) as f32))))
     }
 
     fn add_story_topic(&mut self, story: u32, topic: &[f32]) {

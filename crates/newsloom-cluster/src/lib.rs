@@ -20,7 +20,8 @@ pub mod text;
 pub mod topics;
 
 pub use cluster::{
-    Assignment, Clusterer, Clusters, Config, DuplicateRecord, EventRecord, StoryRecord,
+    Assignment, Clusterer, Clusters, Config, CountedTerms, DuplicateRecord, EventRecord,
+    StoryRecord,
 };
 pub use dedup::{DedupConfig, DupKind, DupMatch, Location, PassageReuse};
 pub use features::ArticleFeatures;
@@ -77,9 +78,10 @@ pub struct Placed<'a, T, X> {
 /// prepared a chunk at a time, in parallel on the current rayon pool, and while one chunk is
 /// being added on one thread the next is prepared on the others: with two threads,
 /// clustering no longer waits for preparation. The deduplicator's pass over a chunk
-/// (duplicates, reused passages) needs only the articles before it, not their events: it
-/// runs on the preparing side too, after the chunk's fingerprints, which takes a tenth of
-/// the work off the clustering thread. Chunk by chunk also keeps each phase's tables
+/// (duplicates, reused passages) needs only the articles before it, not their events, and
+/// an article's term counts and topic embedding need only the article: both run on the
+/// preparing side too, after the chunk's fingerprints, which takes about a quarter of the
+/// work off the clustering thread. Chunk by chunk also keeps each phase's tables
 /// (conversion, segmentation, centroids) in cache instead of evicting each other article by
 /// article. A chunk's features are freed on the preparing side, where they were allocated:
 /// freed by the clustering thread they contended for the preparing thread's allocator arena
@@ -92,7 +94,14 @@ pub fn cluster_in_chunks<T: Sync, X: Send>(
 ) {
     use rayon::prelude::*;
     let (mut dedup, window) = clusterer.take_deduper();
-    type Prepared<X> = (ArticleFeatures, X, Option<Vec<u32>>, dedup::DedupOutcome);
+    let config = clusterer.config().clone();
+    type Prepared<X> = (
+        ArticleFeatures,
+        X,
+        Option<Vec<u32>>,
+        dedup::DedupOutcome,
+        Option<cluster::CountedTerms>,
+    );
     let mut prepare_chunk = |chunk: &[T]| -> Vec<Prepared<X>> {
         let fingerprinted: Vec<_> = chunk
             .par_iter()
@@ -102,12 +111,24 @@ pub fn cluster_in_chunks<T: Sync, X: Send>(
                 (f, extra, fp)
             })
             .collect();
-        fingerprinted
+        let deduped: Vec<_> = fingerprinted
             .into_iter()
             .map(|(f, extra, fp)| {
                 let signature = fp.signature().map(<[u32]>::to_vec);
                 let outcome = dedup.add_in_window(&f, fp, window);
                 (f, extra, signature, outcome)
+            })
+            .collect();
+        // A copy joins its original's event without its terms being weighed: count only the
+        // others' (the clusterer counts a copy's itself in the rare case that it needs them).
+        deduped
+            .into_par_iter()
+            .map(|(f, extra, signature, outcome)| {
+                let counted = outcome
+                    .duplicate
+                    .is_none()
+                    .then(|| config.count_terms_of(&f));
+                (f, extra, signature, outcome, counted)
             })
             .collect()
     };
@@ -118,8 +139,9 @@ pub fn cluster_in_chunks<T: Sync, X: Send>(
         let next = chunks.next();
         let add_chunk = || {
             let mut done = Vec::with_capacity(prepared.len());
-            for (item, (features, extra, signature, outcome)) in chunk.iter().zip(prepared) {
-                let assignment = clusterer.add_deduped(&features, outcome);
+            for (item, (features, extra, signature, outcome, counted)) in chunk.iter().zip(prepared)
+            {
+                let assignment = clusterer.add_deduped(&features, outcome, counted);
                 on(Placed {
                     item,
                     features: &features,
