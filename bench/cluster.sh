@@ -99,6 +99,10 @@ for label in ("synth-j1", "synth-j2"):
     reps = r["rep_articles_per_cpu_s"]
     print(f"{label}: {r['articles_per_cpu_s']:.0f} articles per CPU-s over the run; per repetition "
           f"p10 {reps['p10']:.0f}, median {reps['median']:.0f}, p90 {reps['p90']:.0f} ({r['reps']} repetitions)")
+for label in ("agora-j1", "agora-j2", "synth-j1", "synth-j2"):
+    r = json.load(open(f"{out}/{label}.json"))
+    print(f"{label}: wall {r['articles_per_s']:.0f} articles/s on {r['jobs']} thread(s), "
+          f"{r['articles_per_s'] / r['jobs']:.0f} per thread; {r['articles_per_cpu_s']:.0f} per CPU-s")
 j1 = json.load(open(f"{out}/synth-j1.json"))
 j2 = json.load(open(f"{out}/synth-j2.json"))
 print(f"jobs 2 / jobs 1 per CPU-s: {j2['articles_per_cpu_s'] / j1['articles_per_cpu_s']:.2f} "
