@@ -298,7 +298,7 @@ pub(crate) fn text_of(el: ElementRef<'_>) -> String {
 }
 
 /// Collapses runs of whitespace (including full-width spaces) to one space and trims.
-pub(crate) fn clean_ws(s: &str) -> String {
+pub fn clean_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {

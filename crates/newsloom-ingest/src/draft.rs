@@ -70,7 +70,13 @@ impl Draft {
             Some((t, p)) => (Some(t), Some(p)),
             None => (None, None),
         };
-        let title = TITLE_SUFFIX.replace(self.title.trim(), "").into_owned();
+        // One spacing for every reader: the page extractor's (runs of spaces, full-width
+        // ones too, are one space), so a feed's title equals its page's. An article without
+        // a URL is named after its title as it was spaced before, so that stores keep its id.
+        let title = TITLE_SUFFIX
+            .replace(&newsloom_extract::meta::clean_ws(&self.title), "")
+            .into_owned();
+        let id_title = TITLE_SUFFIX.replace(self.title.trim(), "");
         let mut authors = self.authors;
         push_unique(&mut authors, byline.authors);
         authors.retain(|a| outlet::by_name(a).is_none_or(|o| o.id != outlet.id));
@@ -92,7 +98,7 @@ impl Draft {
             self.mirror_url.as_deref(),
             &outlet.id,
             published.as_ref(),
-            &title,
+            &id_title,
         );
         Article {
             id,

@@ -22,7 +22,7 @@ pub use readers::read_document as read_bytes;
 /// reads them again (`newsloom digest` checks it) instead of keeping the old articles because
 /// the files did not change. `tests/reading_version.rs` pins the reading of a sample of the
 /// corpora to it.
-pub const READING_VERSION: u32 = 3;
+pub const READING_VERSION: u32 = 4;
 
 /// File name endings newsloom reads when walking a folder. Named files are read whatever
 /// their name (the format is detected from the content).

@@ -120,3 +120,18 @@ fn entries_keep_the_time_zone_their_feed_wrote() {
         ]
     );
 }
+
+/// A feed's title is spaced as the page extractor spaces its page's (RTHK separates the
+/// parts of a headline with a full-width space; agora's page of it has a plain one).
+#[test]
+fn feed_titles_are_spaced_as_their_pages() {
+    let feed = ATOM.replace(
+        "王毅晤土庫曼外長",
+        "王毅晤土庫曼外長\u{3000}冀雙方進一步提升貿易投資合作規模",
+    );
+    let outcome = read_bytes(feed.as_bytes(), "feed.xml");
+    assert_eq!(
+        outcome.articles[0].title,
+        "王毅晤土庫曼外長 冀雙方進一步提升貿易投資合作規模"
+    );
+}
