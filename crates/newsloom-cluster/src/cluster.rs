@@ -1622,9 +1622,10 @@ impl Clusterer {
         kept
     }
 
-    /// Puts events quiet for longer than the window to sleep and forgets old fingerprints.
+    /// Puts events quiet for longer than the window to sleep (the deduplicator forgets old
+    /// fingerprints at the same stream times, on its own clock: [`Deduper::add_in_window`]).
     fn evict(&mut self) {
-        let window = (self.config.window_hours.max(0.0) * 3600.0) as i64;
+        let window = self.window_secs();
         let cutoff = self.clock.now.saturating_sub(window);
         // Document frequencies decay by half every window: rarity is judged against recent
         // news, and the vocabulary (one-off spellings, typos) stays bounded by the window.
@@ -1903,7 +1904,7 @@ impl Clusterer {
     /// the story quiet for longer than the window), with the duplicate and passage records
     /// so far. Calling this periodically keeps memory bounded by the live window.
     pub fn take_finished(&mut self) -> Clusters {
-        let window = (self.config.window_hours.max(0.0) * 3600.0) as i64;
+        let window = self.window_secs();
         let cutoff = self.clock.now.saturating_sub(window);
         let done: FxHashSet<u32> = self
             .stories

@@ -116,7 +116,8 @@ struct PassageSite {
 }
 
 /// Online deduplicator. State is bounded by the live window: entries older than
-/// `clock − window` are evicted by [`Deduper::evict_before`].
+/// `clock − window` are evicted by [`Deduper::add_in_window`] as the stream advances (or by
+/// the caller, with [`Deduper::evict_before`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Deduper {
     config: DedupConfig,
