@@ -101,8 +101,11 @@ for label in ("synth-j1", "synth-j2"):
           f"p10 {reps['p10']:.0f}, median {reps['median']:.0f}, p90 {reps['p90']:.0f} ({r['reps']} repetitions)")
 for label in ("agora-j1", "agora-j2", "synth-j1", "synth-j2"):
     r = json.load(open(f"{out}/{label}.json"))
+    # The clustering thread adds articles in order: its busy share of the wall time says
+    # how far more threads could take the rate.
     print(f"{label}: wall {r['articles_per_s']:.0f} articles/s on {r['jobs']} thread(s), "
-          f"{r['articles_per_s'] / r['jobs']:.0f} per thread; {r['articles_per_cpu_s']:.0f} per CPU-s")
+          f"{r['articles_per_s'] / r['jobs']:.0f} per thread; {r['articles_per_cpu_s']:.0f} per CPU-s; "
+          f"clustering thread busy {r['clustering_thread_cpu_seconds'] / r['seconds']:.0%} of the wall time")
 j1 = json.load(open(f"{out}/synth-j1.json"))
 j2 = json.load(open(f"{out}/synth-j2.json"))
 print(f"jobs 2 / jobs 1 per CPU-s: {j2['articles_per_cpu_s'] / j1['articles_per_cpu_s']:.2f} "

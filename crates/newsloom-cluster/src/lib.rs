@@ -30,8 +30,9 @@ pub use text::{BasicText, TextView};
 use newsloom_model::Article;
 
 /// Articles prepared at a time by [`cluster_in_chunks`]: enough to keep every worker busy,
-/// few enough that their analyses stay small next to the articles themselves.
-const ANALYSIS_CHUNK: usize = 1024;
+/// few enough that their analyses stay small next to the articles themselves. Items
+/// `k * CHUNK ..` start a chunk.
+pub const CHUNK: usize = 1024;
 
 /// Clusters a batch of articles: analyzes each with the text layer (matching forms, entity
 /// ids, quotes), sorts them by publication time (undated last, then by id), feeds them to a
@@ -63,6 +64,8 @@ pub fn cluster_articles(
 /// One item placed by [`cluster_in_chunks`]: what was prepared for it and where it went.
 pub struct Placed<'a, T, X> {
     pub item: &'a T,
+    /// The item's position in `items`.
+    pub index: usize,
     pub features: &'a ArticleFeatures,
     /// The article's MinHash signature, when it had enough text to shingle.
     pub signature: Option<Vec<u32>>,
@@ -85,7 +88,11 @@ pub struct Placed<'a, T, X> {
 /// (conversion, segmentation, centroids) in cache instead of evicting each other article by
 /// article. A chunk's features are freed on the preparing side, where they were allocated:
 /// freed by the clustering thread they contended for the preparing thread's allocator arena
-/// (glibc), which cost about 15 % more CPU time at two threads than at one.
+/// (glibc), which cost about 15 % more CPU time at two threads than at one. The two sides
+/// meet at a join after every chunk; a queue that let the preparing side run up to three
+/// chunks ahead (the clustering thread helping to prepare when it ran dry) was no faster at
+/// two threads, on the agora month or the generated stream: their rates per chunk are close
+/// enough that neither waits long at a join.
 pub fn cluster_in_chunks<T: Sync, X: Send>(
     clusterer: &mut Clusterer,
     items: &[T],
@@ -132,18 +139,20 @@ pub fn cluster_in_chunks<T: Sync, X: Send>(
             })
             .collect()
     };
-    let mut chunks = items.chunks(ANALYSIS_CHUNK);
-    let mut ready = chunks.next().map(|c| (c, prepare_chunk(c)));
+    let mut chunks = items.chunks(CHUNK).enumerate();
+    let mut ready = chunks.next().map(|(n, c)| (n, c, prepare_chunk(c)));
     let mut used: Vec<ArticleFeatures> = Vec::new();
-    while let Some((chunk, prepared)) = ready {
+    while let Some((n, chunk, prepared)) = ready {
         let next = chunks.next();
         let add_chunk = || {
             let mut done = Vec::with_capacity(prepared.len());
-            for (item, (features, extra, signature, outcome, counted)) in chunk.iter().zip(prepared)
+            for (i, (item, (features, extra, signature, outcome, counted))) in
+                chunk.iter().zip(prepared).enumerate()
             {
                 let assignment = clusterer.add_deduped(&features, outcome, counted);
                 on(Placed {
                     item,
+                    index: n * CHUNK + i,
                     features: &features,
                     signature,
                     extra,
@@ -156,7 +165,7 @@ pub fn cluster_in_chunks<T: Sync, X: Send>(
         let previous = std::mem::take(&mut used);
         let prepare_next = || {
             drop(previous);
-            next.map(|c| (c, prepare_chunk(c)))
+            next.map(|(n, c)| (n, c, prepare_chunk(c)))
         };
         (ready, used) = rayon::join(prepare_next, add_chunk);
     }

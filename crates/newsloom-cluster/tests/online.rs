@@ -418,6 +418,8 @@ fn chunked_parallel_clustering_equals_one_by_one() {
             |p| {
                 assert_eq!(p.extra, p.item.id, "the extra value travels with its item");
                 assert_eq!(p.features.id, p.item.id);
+                assert_eq!(p.index, placed.len(), "placed in order, at its position");
+                assert!(std::ptr::eq(p.item, &articles[p.index]));
                 placed.push((p.assignment, p.signature));
             },
         )
