@@ -108,7 +108,7 @@ pub struct Analysis {
 /// that reads some article differently (a rule for names, a conversion table, a date
 /// pattern) bumps it, so that a store analyzed by another release is read again rather than
 /// left half in the old reading (`newsloom digest` checks it).
-pub const ANALYSIS_VERSION: u32 = 6;
+pub const ANALYSIS_VERSION: u32 = 7;
 
 /// The text layer: conversion, folding, alias canonicalization, segmentation and analysis.
 pub struct TextLayer {
