@@ -434,18 +434,8 @@ impl Config {
     /// Counts an article's terms (the background counts too when the background channel is
     /// on) and embeds its background terms in the topic space.
     pub fn count_terms_of(&self, f: &ArticleFeatures) -> CountedTerms {
-        thread_local! {
-            static STATS: std::cell::RefCell<FxHashMap<u64, TermStat>> =
-                std::cell::RefCell::new(FxHashMap::default());
-        }
         let with_background = self.story_background_threshold < 1.0;
-        let mut terms: Vec<(u64, TermStat)> = STATS.with_borrow_mut(|stats| {
-            self.count_terms(f, with_background, stats);
-            stats.iter().map(|(&t, &s)| (t, s)).collect()
-        });
-        // Term order, not the map's: everything downstream sums in this order, and a map's
-        // order depends on its capacity, so on the articles counted before.
-        terms.sort_unstable_by_key(|&(t, _)| t);
+        let terms = self.count_terms(f, with_background);
         let topic = self.topic_embedding(
             terms
                 .iter()
@@ -455,30 +445,49 @@ impl Config {
         CountedTerms { terms, topic }
     }
 
-    /// Counts the terms of an article by field into `stats` (cleared first), and with
-    /// `with_background` the background counts (title, first `background_chars` of the
-    /// body, entities), from one pass over the text.
-    fn count_terms(
-        &self,
-        f: &ArticleFeatures,
-        with_background: bool,
-        stats: &mut FxHashMap<u64, TermStat>,
-    ) {
-        stats.clear();
+    /// Counts the terms of an article by field, one entry per distinct term in term order,
+    /// and with `with_background` the background counts (title, first `background_chars` of
+    /// the body, entities), from one pass over the text.
+    ///
+    /// The occurrences are hashed into a list and sorted rather than counted in a map whose
+    /// entries then had to be sorted anyway (everything downstream sums in term order, so
+    /// that no result depends on a map's capacity): counting the agora month took 0.107
+    /// CPU-s instead of 0.120.
+    fn count_terms(&self, f: &ArticleFeatures, with_background: bool) -> Vec<(u64, TermStat)> {
+        thread_local! {
+            static OCCURRENCES: std::cell::RefCell<Vec<(u64, Field)>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
         let (entity_weight, quote_weight) = (self.entity_weight, self.quote_weight);
-        self.for_each_article_term(f, with_background, |field, term| {
-            let s = stats.entry(hash_str(term)).or_default();
-            if with_background && !matches!(field, Field::Quote) {
-                s.background += 1;
+        OCCURRENCES.with_borrow_mut(|occurrences| {
+            occurrences.clear();
+            self.for_each_article_term(f, with_background, |field, term| {
+                occurrences.push((hash_str(term), field));
+            });
+            // A term's fields then come in the order they are read (title, lead, body,
+            // entities, quotes: `Field`'s order), as a map counting them would see them.
+            occurrences.sort_unstable_by_key(|&(t, field)| (t, field as u8));
+            let mut terms: Vec<(u64, TermStat)> = Vec::with_capacity(occurrences.len() / 2);
+            for &(t, field) in occurrences.iter() {
+                if terms.last().is_none_or(|&(last, _)| last != t) {
+                    terms.push((t, TermStat::default()));
+                }
+                let Some((_, s)) = terms.last_mut() else {
+                    continue;
+                };
+                if with_background && !matches!(field, Field::Quote) {
+                    s.background += 1;
+                }
+                match field {
+                    Field::Title => s.title += 1,
+                    Field::Lead => s.lead += 1,
+                    Field::Body => {}
+                    Field::Entity => s.fixed = Some(entity_weight),
+                    Field::Quote => s.fixed = Some(quote_weight),
+                }
             }
-            match field {
-                Field::Title => s.title += 1,
-                Field::Lead => s.lead += 1,
-                Field::Body => {}
-                Field::Entity => s.fixed = Some(entity_weight),
-                Field::Quote => s.fixed = Some(quote_weight),
-            }
-        });
+            terms
+        })
     }
 
     /// Calls `emit` with every term of an article, by field: the one definition of what an
@@ -1014,14 +1023,11 @@ impl Clusterer {
 
     /// Raw term weights of an article: (1 + ln tf) per field, title terms weighted.
     fn term_vector(&self, f: &ArticleFeatures) -> Vector {
-        let mut stats = FxHashMap::default();
-        self.config.count_terms(f, false, &mut stats);
-        let mut v: Vector = stats
+        self.config
+            .count_terms(f, false)
             .iter()
-            .filter_map(|(&t, s)| Some((t, self.raw_weight(s)?)))
-            .collect();
-        v.sort_unstable_by_key(|&(t, _)| t);
-        v
+            .filter_map(|(t, s)| Some((*t, self.raw_weight(s)?)))
+            .collect()
     }
 
     /// Raw weight of a term in an article's keyword vector: (1 + ln tf) per field, title
@@ -1997,7 +2003,7 @@ impl Clusterer {
 /// Namespace of entity terms, so an entity id never collides with a word.
 pub(crate) const ENTITY_PREFIX: &str = "\u{1}ent:";
 
-/// Where a term of an article comes from.
+/// Where a term of an article comes from, in the order an article's terms are read.
 #[derive(Debug, Clone, Copy)]
 enum Field {
     Title,

@@ -28,7 +28,7 @@ mod segment;
 
 use std::collections::HashSet;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
 use jieba_rs::Jieba;
 use serde::Serialize;
 
@@ -117,6 +117,8 @@ pub struct TextLayer {
     alias_ac: Option<AhoCorasick>,
     /// Per automaton pattern: the replacement (canonical form, or the blocker itself).
     alias_replacement: Vec<String>,
+    /// The characters a pattern starts with: only there is the automaton run.
+    alias_starts: CharSet,
     jieba: Jieba,
 }
 
@@ -159,13 +161,16 @@ impl TextLayer {
         // the mined aliases (3,777 patterns), which every warm digest run would pay.
         let alias_ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
             .build(&patterns)
             .ok();
+        let alias_starts = CharSet::new(patterns.iter().filter_map(|p| p.chars().next()));
         let jieba = segment::build_jieba(&resolved);
         TextLayer {
             aliases: resolved,
             alias_ac,
             alias_replacement: replacement,
+            alias_starts,
             jieba,
         }
     }
@@ -183,20 +188,35 @@ impl TextLayer {
         self.canonicalize_names(&numbered)
     }
 
-    /// Rewrites every alias spelling in `text` (already simplified) to its canonical form.
+    /// Rewrites every alias spelling in `text` (already simplified) to its canonical form:
+    /// leftmost-longest, without overlaps.
+    ///
+    /// The automaton runs anchored, only where a pattern's first character stands: the
+    /// longest match at the first such place that has one is the leftmost-longest match, and
+    /// an unanchored search walked every byte of the text through thousands of patterns'
+    /// states (a fifth of the matching form's time).
     fn canonicalize_names(&self, text: &str) -> String {
         let Some(ac) = &self.alias_ac else {
             return text.to_string();
         };
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
-        for m in ac.find_iter(text) {
-            let Some(rep) = self.alias_replacement.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            out.push_str(text.get(last..m.start()).unwrap_or_default());
-            out.push_str(rep);
-            last = m.end();
+        let mut at = 0;
+        while let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
+            if self.alias_starts.contains(c) {
+                let input = aho_corasick::Input::new(text)
+                    .range(at..)
+                    .anchored(aho_corasick::Anchored::Yes);
+                if let Ok(Some(m)) = ac.try_find(input)
+                    && let Some(rep) = self.alias_replacement.get(m.pattern().as_usize())
+                {
+                    out.push_str(text.get(last..m.start()).unwrap_or_default());
+                    out.push_str(rep);
+                    (last, at) = (m.end(), m.end());
+                    continue;
+                }
+            }
+            at += c.len_utf8();
         }
         out.push_str(text.get(last..).unwrap_or_default());
         out
@@ -293,6 +313,17 @@ mod tests {
     }
 
     #[test]
+    fn char_set_holds_exactly_its_characters() {
+        let set = CharSet::new(['川', 'a', '\u{FFFF}', '\u{20000}', '𠀋', '川']);
+        for c in ['川', 'a', '\u{FFFF}', '\u{20000}', '𠀋'] {
+            assert!(set.contains(c), "{c:?}");
+        }
+        for c in ['四', 'b', '\u{0}', '\u{1F600}', '\u{20001}'] {
+            assert!(!set.contains(c), "{c:?}");
+        }
+    }
+
+    #[test]
     fn matching_form_sees_through_script_and_names() {
         let l = TextLayer::default();
         assert_eq!(l.matching_form("俄羅斯總統蒲亭"), "俄罗斯总统普京");
@@ -332,5 +363,41 @@ mod tests {
         assert!(t.contains(&"扎哈罗娃".to_string()), "{t:?}");
         assert!(t.contains(&"拉夫罗夫".to_string()), "{t:?}");
         assert!(t.contains(&"普京".to_string()), "{t:?}");
+    }
+}
+
+/// A set of characters: a bit per Basic Multilingual Plane character (8 KB, answered without
+/// hashing on every character of a text), a sorted list for the rest.
+#[derive(Debug, Clone)]
+struct CharSet {
+    bmp: Vec<u64>,
+    astral: Vec<char>,
+}
+
+impl CharSet {
+    fn new(chars: impl IntoIterator<Item = char>) -> Self {
+        let mut set = CharSet {
+            bmp: vec![0; 0x1_0000 / 64],
+            astral: Vec::new(),
+        };
+        for c in chars {
+            let code = c as usize;
+            match set.bmp.get_mut(code / 64) {
+                Some(word) => *word |= 1 << (code % 64),
+                None => set.astral.push(c),
+            }
+        }
+        set.astral.sort_unstable();
+        set.astral.dedup();
+        set
+    }
+
+    #[inline]
+    fn contains(&self, c: char) -> bool {
+        let code = c as usize;
+        match self.bmp.get(code / 64) {
+            Some(word) => word & (1 << (code % 64)) != 0,
+            None => self.astral.binary_search(&c).is_ok(),
+        }
     }
 }
